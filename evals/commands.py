@@ -1,0 +1,159 @@
+"""The `eval` subcommand: load suites, run them against a model, print and write the reports."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from agent import AgentSettings, ToolContext, ToolRegistry, load_model
+from agent.models import ModelError, ScriptedModel
+from evals.report import failing_details, print_summary, write_json, write_junit
+from evals.runner import EnvFactory, ModelFactory, RunSettings, run_eval, select_cases
+from evals.suite import Case, SuiteError, load_suites
+
+__all__ = ["DEFAULT_SUITES", "ShopEnv", "handler", "model_factory", "register", "shop_env_factory"]
+
+DEFAULT_SUITES = Path(__file__).resolve().parent / "suites"
+
+
+def register(subparsers: Any) -> None:
+    """Add `eval` to the CLI; the model flags are the chat command's own (cli.add_model_args)."""
+    import cli  # lazy: cli imports the plugin registry that imports us
+
+    p = subparsers.add_parser("eval", help="run eval suites (YAML) and report pass@1 / pass^k",
+                              description="Run eval suites against a model. With `--scripted cases` every case "
+                                          "is driven by its own `script:` (a dry run of the harness).")
+    p.add_argument("paths", nargs="*", default=[str(DEFAULT_SUITES)], metavar="PATH",
+                   help="suite files or directories (default: evals/suites)")
+    cli.add_model_args(p)
+    p.add_argument("--repeat", type=int, metavar="K", help="runs per case (overrides each case's `repeat`)")
+    p.add_argument("--tag", action="append", default=[], metavar="T", help="only cases with this tag (repeatable)")
+    p.add_argument("--report", metavar="FILE.json", help="write the full report, transcripts included")
+    p.add_argument("--junit", metavar="FILE.xml", help="write JUnit XML for CI")
+    p.add_argument("--min-pass", type=float, default=1.0, metavar="F",
+                   help="exit 1 when overall pass@1 is below F (default 1.0: every run must pass)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="parallel case runs; only with --scripted or --base-url (a local model is not thread-safe)")
+    p.add_argument("--max-steps", type=int, default=8, help="model steps per turn (default 8)")
+    p.add_argument("--transcripts", action="store_true", help="print the transcript of every failing run")
+    p.set_defaults(func=handler)
+
+
+# ---------------------------------------------------------------- the shop environment (glue with tools/)
+@dataclass
+class ShopEnv:
+    """The real shopping tools over stores whose shopper/cart state lives in a throwaway directory."""
+
+    registry: ToolRegistry
+    context: ToolContext
+    system_prompt: str
+    state_dir: Path
+    stores: dict[str, Any] = field(default_factory=dict)
+
+    def cart(self) -> dict[str, int]:
+        lines = self.stores["shoppers"].cart(self.context.shopper_id)
+        return {_get(line, "product_id"): int(_get(line, "quantity")) for line in lines}
+
+    def close(self) -> None:
+        for store in self.stores.values():
+            if callable(getattr(store, "close", None)):
+                store.close()
+        shutil.rmtree(self.state_dir, ignore_errors=True)
+
+
+def _get(line: Any, key: str) -> Any:
+    return line[key] if isinstance(line, dict) else getattr(line, key)
+
+
+def shop_env_factory(shop_name: str = "Shopagent demo shop") -> EnvFactory:
+    """THE glue with tools/: each case gets fresh shopper/cart state in its own state_dir."""
+    from agent.prompts import render
+    from tools import build_registry, open_stores
+
+    registry = build_registry()
+
+    def make(case: Case) -> ShopEnv:
+        state_dir = Path(tempfile.mkdtemp(prefix="shopagent-eval-"))
+        stores = open_stores(catalog=None if case.catalog == "demo" else case.catalog, chroma_url=None,
+                             progress=None, state_dir=state_dir)
+        system = render("system.md", shop_name=shop_name, shopper_id=case.shopper)
+        return ShopEnv(registry, ToolContext(case.shopper, stores, f"eval-{case.id}"), system, state_dir, stores)
+
+    return make
+
+
+# ---------------------------------------------------------------- the model
+def model_factory(args: argparse.Namespace) -> tuple[ModelFactory, str, bool]:
+    """(factory, description, safe for workers > 1). With --scripted each case run gets a fresh script."""
+    import cli
+
+    settings = cli.model_settings(args)
+    if settings.scripted:
+        fallback = Path(settings.scripted) if Path(settings.scripted).is_file() else None
+
+        def scripted(case: Case) -> ScriptedModel:
+            if case.script is not None:
+                return ScriptedModel(case.script)
+            if fallback is not None:
+                return ScriptedModel.from_file(fallback)
+            raise ValueError(f"case {case.id!r} has no `script:` and --scripted names no script file")
+
+        return scripted, "scripted", True
+    # one model for every case: the conversation lives in the Agent, so sharing it sequentially is safe
+    model = load_model(settings)
+    return (lambda case: model), settings.describe(), bool(settings.base_url)
+
+
+# ---------------------------------------------------------------- the command
+def handler(args: argparse.Namespace, console: Console, env_factory: EnvFactory | None = None) -> int:
+    """Run the suites; 0 when overall pass@1 ≥ --min-pass, 1 below it, 2 when nothing could run."""
+    try:
+        suites = load_suites(args.paths)
+    except SuiteError as exc:
+        console.print(f"[bold red]Invalid suite:[/]\n{escape(str(exc))}", highlight=False)
+        return 2
+    selected = select_cases(suites, args.tag)
+    if not selected:
+        console.print(f"[bold red]No cases to run[/] in {', '.join(map(str, args.paths))}"
+                      f"{' with tags ' + ', '.join(args.tag) if args.tag else ''}.")
+        return 2
+    try:
+        models, described, parallel_ok = model_factory(args)
+        envs = env_factory or shop_env_factory()
+    except (ModelError, ValueError, FileNotFoundError, ImportError) as exc:
+        console.print(f"[bold red]Cannot start:[/] {escape(str(exc))}")
+        return 2
+    workers = max(1, args.workers)
+    if workers > 1 and not parallel_ok:
+        console.print("[yellow]--workers ignored: one local model instance is not thread-safe "
+                      "(use --base-url or --scripted for parallel runs).[/]")
+        workers = 1
+    settings = RunSettings(repeat=args.repeat, workers=workers, tags=args.tag,
+                           agent=AgentSettings(max_steps=args.max_steps))
+    total = sum(settings.repeat or case.repeat or 1 for _, case in selected)
+    import cli
+
+    with cli.progress_factory(console)("eval", total) as progress:
+        task = progress.add_task("eval", total=total)
+        result = run_eval(suites, envs, models, settings, on_run=lambda run: progress.advance(task),
+                          model_name=described)
+    print_summary(result, console)
+    failing_details(result, console, transcripts=args.transcripts)
+    if args.report:
+        write_json(result, args.report)
+        console.print(f"[dim]JSON report: {escape(args.report)}[/]")
+    if args.junit:
+        write_junit(result, args.junit)
+        console.print(f"[dim]JUnit XML: {escape(args.junit)}[/]")
+    rate = result.pass_at_1
+    if rate < args.min_pass:
+        console.print(f"[bold red]pass@1 {rate:.1%} is below --min-pass {args.min_pass:.1%}[/]")
+        return 1
+    return 0

@@ -1,0 +1,435 @@
+"""Evaluators: small objects that look at a turn (or a whole case run) and return pass/fail with a reason."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
+
+from agent.events import ToolCallEvent
+from evals.suite import ArgMatcher, CallMatcher, Case, Suite, ToolsExpect, Turn
+
+if TYPE_CHECKING:  # the records are built by the runner; evaluators only read them
+    from evals.runner import RunRecord, TurnRecord
+
+__all__ = ["CASE_RULES", "TURN_RULES", "Evaluator", "Verdict", "case_evaluators", "turn_evaluators"]
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    reason: str
+    evaluator: str
+
+
+class Evaluator(Protocol):
+    name: str
+
+    def evaluate(self, record: Any) -> Verdict:
+        ...
+
+
+def _verdict(name: str, problem: str | None, ok_reason: str = "ok") -> Verdict:
+    return Verdict(problem is None, problem or ok_reason, name)
+
+
+# ---------------------------------------------------------------- argument and call matching
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(str(value).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equality for model-written values: numbers numerically (10 == 10.0 == "10"), strings ignoring case."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a.casefold() == b.casefold()
+    if any(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b)):
+        na, nb = _number(a), _number(b)
+        return na is not None and nb is not None and abs(na - nb) < 1e-9
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return a == b
+
+
+def arg_problem(m: ArgMatcher, present: bool, value: Any) -> str | None:
+    """Why an argument fails its matcher, or None when it passes."""
+    keys = m.model_fields_set
+    if "any" in keys:
+        if m.any and not present:
+            return "missing (expected any value)"
+        if not m.any and present:
+            return f"{value!r} given, expected the argument to be absent"
+    if not present:
+        if keys <= {"any"} or (keys == {"equals"} and m.equals is None):
+            return None
+        return "missing"
+    if "equals" in keys and not _same(value, m.equals):
+        return f"{value!r} is not {m.equals!r}"
+    if "contains" in keys:
+        if isinstance(value, str):
+            if str(m.contains).casefold() not in value.casefold():
+                return f"{value!r} does not contain {m.contains!r}"
+        elif not (isinstance(value, list) and any(_same(v, m.contains) for v in value)):
+            return f"{value!r} does not contain {m.contains!r}"
+    if "one_of" in keys and not any(_same(value, o) for o in m.one_of or []):
+        return f"{value!r} is not one of {m.one_of!r}"
+    if "regex" in keys and not (isinstance(value, str) and re.search(m.regex or "", value, re.I)):
+        return f"{value!r} does not match /{m.regex}/"
+    number = _number(value)
+    for key, bound, ok in (("lte", m.lte, lambda n, b: n <= b), ("gte", m.gte, lambda n, b: n >= b)):
+        if key in keys and (number is None or not ok(number, bound)):
+            return f"{value!r} is not {'≤' if key == 'lte' else '≥'} {bound:g}"
+    return None
+
+
+def call_problem(m: CallMatcher, call: ToolCallEvent) -> str | None:
+    """Why a call does not match, or None when it does."""
+    if not fnmatchcase(call.name, m.name):
+        return f"name is {call.name}, not {m.name}"
+    args = call.arguments if isinstance(call.arguments, dict) else {}
+    problems = [f"{k}: {p}" for k, am in m.args.items() if (p := arg_problem(am, k in args, args.get(k)))]
+    return "; ".join(problems) or None
+
+
+def describe_call(call: ToolCallEvent) -> str:
+    if not isinstance(call.arguments, dict):
+        return f"{call.name}({call.arguments!r})"
+    return f"{call.name}({', '.join(f'{k}={v!r}' for k, v in call.arguments.items())})"
+
+
+def describe_matcher(m: CallMatcher) -> str:
+    parts = [f"{k} {' '.join(f'{op}={getattr(am, op)!r}' for op in sorted(am.model_fields_set))}"
+             for k, am in m.args.items()]
+    return f"{m.name}({', '.join(parts)})"
+
+
+def _closest(m: CallMatcher, calls: list[ToolCallEvent]) -> str:
+    """Why the nearest calls did not match: the useful half of a 'call not made' reason."""
+    notes = []
+    if any(call_problem(m, c) is None for c in calls):
+        notes.append("each call it matches is claimed by another expected call")
+    miss = next(((c, p) for c in calls if fnmatchcase(c.name, m.name) and (p := call_problem(m, c))), None)
+    if miss:
+        notes.append(f"closest call {describe_call(miss[0])}: {miss[1]}")
+    return "".join(f"; {n}" for n in notes)
+
+
+def _all_calls(calls: list[ToolCallEvent]) -> str:
+    return ", ".join(describe_call(c) for c in calls) or "none"
+
+
+@dataclass
+class ToolCalls:
+    """The expected calls were made, in the order mode asked for."""
+
+    expect: ToolsExpect
+    name: str = "tool_calls"
+
+    def evaluate(self, record: TurnRecord) -> Verdict:
+        return _verdict(self.name, getattr(self, "_" + self.expect.order)(record.calls))
+
+    def _exact(self, calls: list[ToolCallEvent]) -> str | None:
+        want = self.expect.calls
+        if len(calls) != len(want):
+            return f"expected exactly {len(want)} call(s) {[describe_matcher(m) for m in want]}, got {len(calls)}: " \
+                   f"{_all_calls(calls)}"
+        for i, (m, c) in enumerate(zip(want, calls, strict=True)):
+            if problem := call_problem(m, c):
+                return f"call #{i + 1} {describe_call(c)} does not match {describe_matcher(m)}: {problem}"
+        return None
+
+    def _in_order(self, calls: list[ToolCallEvent]) -> str | None:
+        pos = 0
+        for i, m in enumerate(self.expect.calls):
+            hit = next((j for j in range(pos, len(calls)) if call_problem(m, calls[j]) is None), None)
+            if hit is None:
+                early = " after the previous expected call" if any(
+                    call_problem(m, c) is None for c in calls[:pos]) else ""  # made, but out of order
+                return f"expected call #{i + 1} {describe_matcher(m)} (in order) was not made{early}" \
+                       f"{_closest(m, calls[pos:])}; calls: {_all_calls(calls)}"
+            pos = hit + 1
+        return None
+
+    def _unordered(self, calls: list[ToolCallEvent]) -> str | None:
+        # a matching (not greedy): a loose matcher must not steal the only call a strict one accepts
+        owner: dict[int, int] = {}
+
+        def place(i: int, seen: set[int]) -> bool:
+            for j, c in enumerate(calls):
+                if j not in seen and call_problem(self.expect.calls[i], c) is None:
+                    seen.add(j)
+                    if j not in owner or place(owner[j], seen):
+                        owner[j] = i
+                        return True
+            return False
+
+        for i, m in enumerate(self.expect.calls):
+            if not place(i, set()):
+                return (f"expected call {describe_matcher(m)} was not made{_closest(m, calls)}; "
+                        f"calls: {_all_calls(calls)}")
+        return None
+
+
+@dataclass
+class ForbiddenCalls:
+    """None of the forbidden calls was made."""
+
+    forbid: list[CallMatcher]
+    name: str = "forbidden_calls"
+
+    def evaluate(self, record: TurnRecord) -> Verdict:
+        bad = [f"{describe_call(c)} matches forbidden {describe_matcher(m)}"
+               for c in record.calls for m in self.forbid if call_problem(m, c) is None]
+        return _verdict(self.name, "; ".join(bad) or None)
+
+
+# ---------------------------------------------------------------- reply text
+def _fold(text: str, case_sensitive: bool) -> str:
+    return text if case_sensitive else text.casefold()
+
+
+@dataclass
+class ReplyCheck:
+    """A text check on the reply; `mode` picks which (contains, contains_any, not_contains, regex)."""
+
+    mode: str
+    needles: list[str]
+    case_sensitive: bool = False
+
+    @property
+    def name(self) -> str:
+        return "reply_" + self.mode
+
+    def evaluate(self, record: TurnRecord) -> Verdict:
+        reply = record.reply
+        text = _fold(reply, self.case_sensitive)
+        found = {n: _fold(n, self.case_sensitive) in text for n in self.needles}
+        if self.mode == "regex":
+            flags = 0 if self.case_sensitive else re.I
+            missing = [f"/{p}/" for p in self.needles if not re.search(p, reply, flags)]
+            problem = f"reply does not match {', '.join(missing)}" if missing else None
+        elif self.mode == "contains":
+            missing = [n for n, ok in found.items() if not ok]
+            problem = f"reply lacks {missing!r}" if missing else None
+        elif self.mode == "contains_any":
+            problem = None if any(found.values()) else f"reply contains none of {self.needles!r}"
+        else:
+            present = [n for n, ok in found.items() if ok]
+            problem = f"reply contains {present!r}" if present else None
+        return _verdict(self.name, problem and f"{problem}; reply: {_clip(reply)}")
+
+
+@dataclass
+class MaxLength:
+    limit: int
+    name: str = "reply_max_length"
+
+    def evaluate(self, record: TurnRecord) -> Verdict:
+        n = len(record.reply)
+        return _verdict(self.name, f"reply is {n} characters, limit {self.limit}" if n > self.limit else None)
+
+
+def _clip(text: str, n: int = 160) -> str:
+    return repr(text if len(text) <= n else text[:n] + "…")
+
+
+def _walk(data: Any, key: str | None = None) -> Iterator[tuple[str | None, Any]]:
+    """Every leaf of a JSON-like value with the key it sits under."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _walk(v, str(k))
+    elif isinstance(data, list):
+        for v in data:
+            yield from _walk(v, key)
+    else:
+        yield key, data
+
+
+def products_in(results: list[Any]) -> tuple[set[str], set[str]]:
+    """Product ids and titles found in tool results (keys id/product_id and title/product_title)."""
+    ids, titles = set(), set()
+    for key, value in _walk(results):
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and key in ("id", "product_id"):
+            ids.add(str(value))
+        elif isinstance(value, str) and key in ("title", "product_title") and value.strip():
+            titles.add(value.strip())
+    return ids, titles
+
+
+@dataclass
+class Mentions:
+    """The reply names at least one product (id or title) the tools returned in the turn or conversation."""
+
+    scope: str = "turn"
+    name: str = "mentions"
+
+    def evaluate(self, record: TurnRecord) -> Verdict:
+        results = record.results + (record.earlier_results if self.scope == "conversation" else [])
+        ids, titles = products_in(results)
+        if not ids and not titles:
+            return _verdict(self.name, f"the tools returned no products in this {self.scope} to mention")
+        text = record.reply.casefold()
+        # ids whole-word (a numeric id "1" must not match "$12"); titles as plain substrings
+        hit = next((x for x in sorted(ids) if re.search(rf"(?<!\w){re.escape(x)}(?!\w)", record.reply, re.I)),
+                   None) or next((t for t in sorted(titles) if t.casefold() in text), None)
+        return _verdict(self.name, None if hit else
+                        f"reply names none of the {len(ids)} product id(s)/{len(titles)} title(s) returned; "
+                        f"reply: {_clip(record.reply)}", f"mentions {hit!r}")
+
+
+# ---------------------------------------------------------------- grounding
+_NUM = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+PRICE_PATTERNS = [rf"[$€£]\s?{_NUM}", rf"\b(?:USD|EUR|GBP)\s?{_NUM}",
+                  rf"{_NUM}\s?(?:USD|EUR|GBP|dollars?|euros?|bucks)\b"]
+RATING_PATTERNS = [rf"{_NUM}\s?(?:/\s?5\s?|out of 5\s?)?-?stars?\b", rf"{_NUM}\s?(?:/|out of)\s?5\b",
+                   rf"\brated\s+(?:at\s+)?{_NUM}", rf"\brating(?:\s+of)?[:\s]+{_NUM}"]
+_RESULT_NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def claimed_numbers(reply: str) -> list[tuple[str, str, float]]:
+    """(kind, span, value) for every price and rating the reply states."""
+    found: dict[tuple[int, int], tuple[str, str, float]] = {}
+    for kind, patterns in (("price", PRICE_PATTERNS), ("rating", RATING_PATTERNS)):
+        for pattern in patterns:
+            for m in re.finditer(pattern, reply, re.I):
+                if not any(s <= m.start(1) < e for s, e in found):  # one claim per number
+                    found[m.span(1)] = (kind, m.group(0).strip(), float(m.group(1).replace(",", "")))
+    return [found[k] for k in sorted(found)]
+
+
+def known_numbers(sources: list[Any]) -> list[float]:
+    """Numbers in tool results: numeric leaves and numbers written inside strings ("$12.99", "4.5/5")."""
+    out: list[float] = []
+    for _, value in _walk(sources):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append(float(value))
+        elif isinstance(value, str):
+            out += [float(n.replace(",", "")) for n in _RESULT_NUMBER.findall(value)]
+    return out
+
+
+@dataclass
+class Grounded:
+    """Every price, rating and product id in the reply appears in a tool result of the conversation."""
+
+    id_pattern: str
+    tolerance: float = 0.005
+    name: str = "grounded"
+
+    def evaluate(self, record: TurnRecord) -> Verdict:
+        # the shopper's own words count as a source too: echoing "under $50" back is not an invention
+        sources = [*record.earlier_results, *record.results, *record.earlier_user, record.user]
+        numbers = known_numbers(sources)
+        blob = json.dumps(sources, ensure_ascii=False, default=str)
+        bad = [f"{kind} {span!r}" for kind, span, value in claimed_numbers(record.reply)
+               if not any(abs(value - n) <= self.tolerance for n in numbers)]
+        bad += [f"product id {m.group(0)!r}" for m in re.finditer(self.id_pattern, record.reply)
+                if not re.search(rf"(?<![\w]){re.escape(m.group(0))}(?![\w])", blob)]
+        problem = f"not in any tool result: {', '.join(bad)}; reply: {_clip(record.reply)}" if bad else None
+        return _verdict(self.name, problem)
+
+
+# ---------------------------------------------------------------- case level: state and budget
+@dataclass
+class CartState:
+    expected: dict[str, int]
+    name: str = "state"
+
+    def evaluate(self, record: RunRecord) -> Verdict:
+        if record.cart is None:
+            return _verdict(self.name, f"the cart could not be read after the case: {record.cart_error or 'no cart'}")
+        if record.cart == self.expected:
+            return _verdict(self.name, None)
+        diff = [f"{pid}: {record.cart.get(pid, 0)} (expected {self.expected.get(pid, 0)})"
+                for pid in sorted(set(record.cart) | set(self.expected))
+                if record.cart.get(pid, 0) != self.expected.get(pid, 0)]
+        return _verdict(self.name, f"cart differs: {', '.join(diff)}")
+
+
+@dataclass
+class BudgetCheck:
+    """One limit over the whole case run: steps, seconds or tokens."""
+
+    what: str
+    limit: float
+    measure: Callable[[RunRecord], float]
+
+    @property
+    def name(self) -> str:
+        return "budget_" + self.what
+
+    def evaluate(self, record: RunRecord) -> Verdict:
+        used = self.measure(record)
+        return _verdict(self.name, f"used {used:.4g} {self.what}, budget {self.limit:g}" if used > self.limit else None,
+                        f"used {used:.4g} {self.what}")
+
+
+# ---------------------------------------------------------------- from the suite's expectations to evaluators
+# Each rule reads one part of the spec and returns the evaluators it implies: a new assertion is a new rule.
+TurnRule = Callable[[Turn, Case, Suite], list[Evaluator]]
+CaseRule = Callable[[Case, Suite], list[Evaluator]]
+
+
+def _tools_rule(turn: Turn, case: Case, suite: Suite) -> list[Evaluator]:
+    t = turn.tools
+    if t is None:
+        return []
+    checks: list[Evaluator] = []
+    if t.calls or t.order == "exact":
+        checks.append(ToolCalls(t))
+    if t.forbid:
+        checks.append(ForbiddenCalls(t.forbid))
+    return checks
+
+
+def _reply_rule(turn: Turn, case: Case, suite: Suite) -> list[Evaluator]:
+    r = turn.reply
+    if r is None:
+        return []
+    checks: list[Evaluator] = [ReplyCheck(mode, getattr(r, mode), r.case_sensitive)
+                               for mode in ("contains", "contains_any", "not_contains", "regex") if getattr(r, mode)]
+    if r.max_length:
+        checks.append(MaxLength(r.max_length))
+    if r.mentions:
+        checks.append(Mentions("conversation" if r.mentions == "conversation" else "turn"))
+    return checks
+
+
+def _grounded_rule(turn: Turn, case: Case, suite: Suite) -> list[Evaluator]:
+    on = case.grounded if turn.grounded is None else turn.grounded
+    return [Grounded(suite.id_pattern)] if on else []
+
+
+def _state_rule(case: Case, suite: Suite) -> list[Evaluator]:
+    return [CartState(case.state.cart)] if case.state and case.state.cart is not None else []
+
+
+def _budget_rule(case: Case, suite: Suite) -> list[Evaluator]:
+    b = case.budget
+    if b is None:
+        return []
+    limits = [("steps", b.max_steps, lambda r: r.steps), ("seconds", b.max_seconds, lambda r: r.latency_s),
+              ("tokens", b.max_tokens, lambda r: r.tokens)]
+    return [BudgetCheck(what, limit, measure) for what, limit, measure in limits if limit is not None]
+
+
+TURN_RULES: list[TurnRule] = [_tools_rule, _reply_rule, _grounded_rule]
+CASE_RULES: list[CaseRule] = [_state_rule, _budget_rule]
+
+
+def turn_evaluators(turn: Turn, case: Case, suite: Suite) -> list[Evaluator]:
+    return [e for rule in TURN_RULES for e in rule(turn, case, suite)]
+
+
+def case_evaluators(case: Case, suite: Suite) -> list[Evaluator]:
+    return [e for rule in CASE_RULES for e in rule(case, suite)]
