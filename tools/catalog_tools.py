@@ -1,0 +1,72 @@
+"""`search_catalog` and `get_product`: the agent's view of the catalog engine."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from agent.tools import ToolContext, ToolError, tool
+from tools.catalog.product import Product
+
+__all__ = ["get_product", "product_detail", "resolve_product", "search_catalog"]
+
+Price = Annotated[float | None, Field(ge=0, description="in the catalog's currency")]
+
+
+def resolve_product(ctx: ToolContext, product_id: str) -> Product:
+    """Find a product by id, forgiving how people write ids ("P42", "product 42", "p0042")."""
+    catalog = ctx.store("catalog")
+    raw = product_id.strip()
+    candidates = [raw, raw.upper()]
+    m = re.fullmatch(r"(?i)(?:product|item|id|#)?\s*#?\s*p?0*(\d+)", raw)
+    if m:
+        digits = m.group(1)
+        candidates += [digits, f"P{int(digits):04d}", f"P{digits}"]
+    for cid in dict.fromkeys(candidates):
+        product = catalog.get(cid)
+        if product is not None:
+            return product
+    raise ToolError(f"no product with id {product_id!r}. Use search_catalog to find products and their ids.")
+
+
+def product_detail(product: Product, reviews: int = 3) -> dict[str, Any]:
+    """The full record minus bulk: a few reviews are enough for the model to quote."""
+    data = product.model_dump(mode="json", exclude_none=True, exclude={"reviews", "variants"})
+    data.update(effective_price=product.effective_price, in_stock=product.in_stock)
+    if product.variants:
+        data["variants"] = [v.model_dump(mode="json", exclude_none=True) for v in product.variants[:10]]
+    if product.reviews:
+        data["reviews"] = [{"rating": r.rating, "text": r.text[:300]} for r in product.reviews[:reviews]]
+    return data
+
+
+@tool
+def search_catalog(
+    ctx: ToolContext,
+    query: Annotated[str, Field(min_length=1, description="what the shopper is looking for, in words")],
+    max_price: Price = None,
+    min_price: Price = None,
+    category: str | None = None,
+    brand: str | None = None,
+    min_rating: Annotated[float | None, Field(ge=0, le=5)] = None,
+    in_stock: bool | None = None,
+    limit: Annotated[int, Field(ge=1, le=25)] = 5,
+) -> dict[str, Any]:
+    """Search the catalog. Price, rating, brand and category limits written in the query are understood too."""
+    if min_price is not None and max_price is not None and min_price > max_price:
+        raise ToolError(f"min_price {min_price} is above max_price {max_price}; swap or drop one")
+    found = ctx.store("catalog").search(query, max_price=max_price, min_price=min_price, category=category,
+                                        brand=brand, min_rating=min_rating, in_stock=in_stock, limit=limit)
+    results = [dict(hit.product.summary(), score=round(hit.score, 3), why=hit.why) for hit in found.hits]
+    out: dict[str, Any] = {"query": found.query, "understood": found.understood, "results": results}
+    if not results:
+        out["note"] = "No matching products. Suggest loosening a filter or different words."
+    return out
+
+
+@tool
+def get_product(ctx: ToolContext, product_id: Annotated[str, Field(min_length=1)]) -> dict[str, Any]:
+    """Full details of one product: price, stock, rating, attributes, variants and a few reviews."""
+    return product_detail(resolve_product(ctx, product_id))

@@ -1,0 +1,15 @@
+"""CLI subcommands contributed by the shopping tools (catalog ingest/search, shoppers, descriptions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["register_all"]
+
+
+def register_all(subparsers: Any) -> None:
+    from tools import shopper_commands
+    from tools.catalog import commands as catalog_commands
+
+    catalog_commands.register(subparsers)
+    shopper_commands.register(subparsers)
