@@ -8,11 +8,15 @@ from typing import Any, Callable
 from agent.tools import ToolRegistry
 from tools.cart_tools import add_to_cart, remove_from_cart, view_cart
 from tools.catalog_tools import get_product, search_catalog
+from tools.compare import compare_products
 from tools.history_tools import get_user_history
+from tools.recommend import recommend_products
+from tools.reviews import summarize_reviews
 
 __all__ = ["SHOPPING_TOOLS", "build_registry", "open_stores"]
 
-SHOPPING_TOOLS = [search_catalog, get_product, get_user_history, view_cart, add_to_cart, remove_from_cart]
+SHOPPING_TOOLS = [search_catalog, get_product, get_user_history, recommend_products, compare_products,
+                  summarize_reviews, view_cart, add_to_cart, remove_from_cart]
 
 
 def build_registry() -> ToolRegistry:
