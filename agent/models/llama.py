@@ -1,0 +1,297 @@
+"""A local GGUF model through llama-cpp-python, with a native (chat template) or grammar tool protocol."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+import jinja2
+import jinja2.sandbox
+import llama_cpp
+import numpy as np
+from llama_cpp import LlamaGrammar, LogitsProcessorList
+
+from agent.models.base import ContextOverflow, ModelChunk, ModelError, TextDelta, ToolCall, Usage
+from agent.models.grammar import NONE, STOP, GrammarDocument, decision_gbnf
+from agent.models.toolparse import ToolTextParser
+
+__all__ = ["LlamaCppModel"]
+
+_TOOL_NAME = re.compile(r'"tool"\s*:\s*"([^"]*)"')
+_RAW_ARGS = re.compile(r'"args"\s*:\s*(.*?)\s*\}?\s*\Z', re.DOTALL)
+_TOKEN_DATA = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True)  # llama_token_data
+
+
+class LlamaCppModel:
+    """One GGUF file in-process. Not thread-safe: one llama.cpp context serves one step at a time."""
+
+    def __init__(self, path: str | Path, *, n_ctx: int = 8192, n_gpu_layers: int | None = None,
+                 n_threads: int | None = None, tool_protocol: str = "auto",
+                 few_shot: list[dict[str, Any]] | None = None, max_tokens: int = 512, temperature: float = 0.0,
+                 seed: int = 0, max_calls_per_turn: int = 1, result_chars: int = 1500) -> None:
+        from llama_cpp._utils import suppress_stdout_stderr
+
+        path = Path(path)
+        if not path.is_file():
+            raise ModelError(f"no GGUF model file at {path}")
+        if n_gpu_layers is None:
+            n_gpu_layers = -1 if llama_cpp.llama_supports_gpu_offload() else 0
+        try:
+            # swa_full: with the default small sliding-window cache (Gemma 3 and others), rewinding to a shared
+            # prefix more than a window back "succeeds" but decodes from a wrong state (measured: greedy output
+            # differed from a fresh run). The full-size cache keeps prefix reuse exact.
+            # verbose=False still lets llama.cpp print a notice while making the context; keep the terminal clean.
+            with suppress_stdout_stderr(disable=False):
+                self.llm = llama_cpp.Llama(str(path), n_ctx=n_ctx, n_gpu_layers=n_gpu_layers,
+                                           n_threads=n_threads, seed=seed, swa_full=True, verbose=False)
+        except Exception as e:  # llama_cpp raises ValueError/RuntimeError with little detail
+            raise ModelError(f"llama.cpp could not load {path}: {e}") from e
+        self.name = path.stem
+        self.context_window = n_ctx
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self.seed = seed
+        self.chat_template: str | None = self.llm.metadata.get("tokenizer.chat_template")
+        if tool_protocol == "auto":
+            tool_protocol = "native" if self.chat_template and "tools" in self.chat_template else "grammar"
+        if tool_protocol not in ("native", "grammar"):
+            raise ValueError(f"tool_protocol must be 'auto', 'native' or 'grammar', not {tool_protocol!r}")
+        if tool_protocol == "native" and not self.chat_template:
+            raise ModelError(f"{path.name} has no chat template; use tool_protocol='grammar'")
+        self.tool_protocol = tool_protocol
+        self.document = GrammarDocument(few_shot or [], max_calls_per_turn=max_calls_per_turn,
+                                        result_chars=result_chars)
+        self._template: Any = None
+        self._grammars: dict[str, str] = {}
+        self._tools: list[dict[str, Any]] = []  # the last step's tools, so count_tokens sees the same prompt
+
+    # --- the Model protocol ---------------------------------------------------------------------
+
+    def stream(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Iterator[ModelChunk]:
+        self._tools = list(tools)
+        if self.tool_protocol == "native":
+            return self._stream_native(messages, tools)
+        return self._stream_grammar(messages, tools)
+
+    def count_tokens(self, messages: list[dict[str, Any]]) -> int:
+        return len(self._prompt_tokens(messages, self._tools))
+
+    # --- grammar protocol -----------------------------------------------------------------------
+
+    def _stream_grammar(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Iterator[ModelChunk]:
+        if not messages or messages[-1]["role"] not in ("user", "tool"):
+            raise ModelError("the grammar protocol needs a conversation that ends with a user or tool message")
+        doc, step = self.document.render(messages, tools)
+        usage = Usage()
+        if step == "decide":
+            text = "".join(self._generate(self._tokenize(doc), usage, gbnf=self._gbnf(tools)))
+            name, arguments = _decision(text)
+            if name != NONE:
+                yield ToolCall(_call_id(messages), name, arguments)
+                yield usage
+                return
+            doc += " " + json.dumps({"tool": NONE}) + "\nAssistant:"
+        yield from _trimmed(self._generate(self._tokenize(doc), usage, stop=STOP))
+        yield usage
+
+    def _gbnf(self, tools: list[dict[str, Any]]) -> str:
+        key = json.dumps(tools, sort_keys=True)
+        if key not in self._grammars:
+            try:
+                self._grammars[key] = decision_gbnf(tools)
+            except Exception as e:  # a schema construct the converter cannot express
+                raise ModelError(f"cannot build a tool-choice grammar for these tools: {e}") from e
+        return self._grammars[key]
+
+    # --- native protocol ------------------------------------------------------------------------
+
+    def _stream_native(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Iterator[ModelChunk]:
+        usage = Usage()
+        parser = ToolTextParser()
+        for piece in self._generate(self._prompt_tokens(messages, tools), usage):
+            shown = parser.feed(piece)
+            if shown:
+                yield TextDelta(shown)
+        rest, calls = parser.close()
+        if rest.strip():
+            yield TextDelta(rest)
+        first = _call_id_number(messages)
+        for i, call in enumerate(calls):
+            yield ToolCall(f"call_{first + i}", call.name, call.arguments)
+        yield usage
+
+    def render_native(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> str:
+        """The prompt text the GGUF's own chat template makes of these messages and tools."""
+        if self._template is None:
+            env = jinja2.sandbox.ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
+                                                extensions=["jinja2.ext.loopcontrols"])
+            env.filters["tojson"] = _tojson  # HF semantics: no HTML escaping, keeps non-ASCII text
+            env.globals["raise_exception"] = _raise
+            env.globals["strftime_now"] = lambda fmt: datetime.now().strftime(fmt)
+            self._template = env.from_string(self.chat_template or "")
+        try:
+            return self._template.render(messages=[_template_message(m) for m in messages], tools=tools or None,
+                                         add_generation_prompt=True, bos_token=self._token_text(self.llm.token_bos()),
+                                         eos_token=self._token_text(self.llm.token_eos()))
+        except Exception as e:  # TemplateError, or a TypeError from a template that assumed another shape
+            raise ModelError(f"the chat template of {self.name} failed on this conversation: {e}") from e
+
+    # --- shared ---------------------------------------------------------------------------------
+
+    def _prompt_tokens(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> list[int]:
+        if self.tool_protocol == "native":
+            text = self.render_native(messages, tools)
+            bos = self._token_text(self.llm.token_bos())
+            # Templates that write the BOS token themselves must not get a second one.
+            return self._tokenize(text, add_bos=not (bos and text.startswith(bos)))
+        return self._tokenize(self.document.render(messages, tools)[0])
+
+    def _tokenize(self, text: str, add_bos: bool = True) -> list[int]:
+        add_bos = add_bos and self.llm.metadata.get("tokenizer.ggml.add_bos_token", "true") != "false"
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True)
+
+    def _token_text(self, token: int) -> str:
+        return self.llm._model.token_get_text(token) if token >= 0 else ""
+
+    def _generate(self, tokens: list[int], usage: Usage, *, gbnf: str | None = None,
+                  stop: list[str] | None = None) -> Iterator[str]:
+        """One llama.cpp completion as text pieces, optionally constrained by a grammar; adds to `usage`."""
+        if len(tokens) >= self.context_window:
+            raise ContextOverflow(f"the prompt is {len(tokens)} tokens; {self.name} is loaded with a context "
+                                  f"window of {self.context_window}")
+        usage.prompt_tokens += len(tokens)
+        # llama-cpp-python keeps the KV of the longest common prefix with the previous prompt (it always
+        # re-evaluates at least the last prompt token to get fresh logits).
+        usage.cached_tokens += min(_common_prefix(self.llm.input_ids[: self.llm.n_tokens], tokens), len(tokens) - 1)
+        pieces: list[str] = []
+        constraint: dict[str, Any] = {}
+        lazy = None
+        try:
+            if gbnf is not None and self.temperature == 0:
+                lazy = _LazyGrammar(self.llm, gbnf)
+                constraint["logits_processor"] = LogitsProcessorList([lazy])
+            elif gbnf is not None:
+                constraint["grammar"] = LlamaGrammar.from_string(gbnf, verbose=False)
+            for chunk in self.llm.create_completion(tokens, max_tokens=self.max_tokens, temperature=self.temperature,
+                                                    seed=self.seed, stop=stop or [], stream=True, **constraint):
+                piece = chunk["choices"][0]["text"]
+                if piece:
+                    pieces.append(piece)
+                    yield piece
+        except ModelError:
+            raise
+        except Exception as e:  # llama_cpp surfaces decode failures as RuntimeError/ValueError
+            raise ModelError(f"llama.cpp failed while generating with {self.name}: {e}") from e
+        finally:
+            if lazy is not None:
+                lazy.close()
+        if pieces:
+            usage.completion_tokens += len(self.llm.tokenize("".join(pieces).encode("utf-8"), add_bos=False))
+
+
+class _LazyGrammar:
+    """Greedy decoding under a grammar that checks only the top token, and the whole vocabulary only when the
+    grammar refuses it. Same tokens as llama.cpp's grammar sampler (which filters all 262k Gemma tokens at
+    every step), 2-3x faster here: in a well-prompted decision the top token is nearly always allowed."""
+
+    def __init__(self, llm: Any, gbnf: str) -> None:
+        self._sampler = llama_cpp.llama_sampler_init_grammar(llm._model.vocab, gbnf.encode("utf-8"), b"root")
+        if not self._sampler:
+            raise ModelError("llama.cpp rejected the tool-choice grammar")
+        self._seen: int | None = None  # length of input_ids at the previous step
+        self._one = np.zeros(1, dtype=_TOKEN_DATA)
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        if self._seen is not None and len(input_ids) > self._seen:
+            llama_cpp.llama_sampler_accept(self._sampler, int(input_ids[-1]))  # the token chosen last step
+        self._seen = len(input_ids)
+        top = int(np.argmax(scores))
+        self._one["id"], self._one["logit"] = top, scores[top]
+        self._apply(self._one)
+        if np.isfinite(self._one["logit"][0]):
+            return scores
+        everything = np.zeros(len(scores), dtype=_TOKEN_DATA)
+        everything["id"], everything["logit"] = np.arange(len(scores)), scores
+        self._apply(everything)
+        return everything["logit"]
+
+    def _apply(self, data: Any) -> None:
+        array = llama_cpp.llama_token_data_array(data=data.ctypes.data_as(llama_cpp.llama_token_data_p),
+                                                 size=len(data), selected=-1, sorted=False)
+        llama_cpp.llama_sampler_apply(self._sampler, ctypes.byref(array))
+
+    def close(self) -> None:
+        if self._sampler:
+            llama_cpp.llama_sampler_free(self._sampler)
+            self._sampler = None
+
+
+def _decision(text: str) -> tuple[str, str]:
+    """(tool name, raw JSON arguments) from the grammar-constrained `Call:` text."""
+    try:
+        obj = json.loads(text)
+    except ValueError:  # cut off by max_tokens: pass what was written on, for the loop to report
+        name = _TOOL_NAME.search(text)
+        args = _RAW_ARGS.search(text)
+        return (name.group(1) if name else ""), (args.group(1) if args else text.strip())
+    return obj["tool"], json.dumps(obj.get("args", {}), ensure_ascii=False)
+
+
+def _trimmed(pieces: Iterator[str]) -> Iterator[TextDelta]:
+    """Text deltas without the reply's leading space and trailing newlines (the document's line breaks)."""
+    started, held = False, ""
+    for piece in pieces:
+        text = held + piece
+        if not started:
+            text = text.lstrip()
+            started = bool(text)
+        body = text.rstrip()
+        held = text[len(body):]
+        if body:
+            yield TextDelta(body)
+
+
+def _common_prefix(previous: Any, tokens: list[int]) -> int:
+    n = 0
+    for a, b in zip(previous, tokens):
+        if a != b:
+            break
+        n += 1
+    return n
+
+
+def _call_id_number(messages: list[dict[str, Any]]) -> int:
+    """Ids count on from the calls already in the conversation, so they are unique in it and reproducible."""
+    return 1 + sum(len(m.get("tool_calls") or []) for m in messages if m.get("role") == "assistant")
+
+
+def _call_id(messages: list[dict[str, Any]]) -> str:
+    return f"call_{_call_id_number(messages)}"
+
+
+def _template_message(message: dict[str, Any]) -> dict[str, Any]:
+    """Qwen and Llama templates `tojson` the arguments: give them dicts, not the JSON text."""
+    if not message.get("tool_calls"):
+        return message
+    calls = []
+    for tc in message["tool_calls"]:
+        fn = dict(tc["function"])
+        if isinstance(fn.get("arguments"), str):
+            try:
+                fn["arguments"] = json.loads(fn["arguments"] or "{}")
+            except ValueError:
+                pass  # the model's broken JSON stays text
+        calls.append({**tc, "function": fn})
+    return {**message, "tool_calls": calls}
+
+
+def _tojson(value: Any, indent: int | None = None, ensure_ascii: bool = False, sort_keys: bool = False) -> str:
+    return json.dumps(value, indent=indent, ensure_ascii=ensure_ascii, sort_keys=sort_keys)
+
+
+def _raise(message: str) -> None:
+    raise jinja2.TemplateError(message)
