@@ -1,0 +1,115 @@
+"""Agent overhead on the embedded model: an agent turn vs raw llama-cpp-python producing the same tokens.
+
+(a) Every llama.cpp completion the agent makes in a turn is recorded (prompt tokens, number of generated
+    tokens, stop strings); right after the turn the same completions are replayed on a second, raw
+    `llama_cpp.Llama` of the same GGUF, which has seen the same prompts so its KV cache is in the same state.
+    overhead_ratio = (agent wall time - time inside tools) / raw wall time, summed over all turns and rounds
+    (overhead_ratio_with_tools keeps the tools' time in).
+(b) Over a 5-turn conversation, prefix_reuse = prompt tokens served from the KV cache / prompt tokens, from
+    the agent's own usage accounting, for turns 2-5.
+
+Prints a final JSON line. Usage: python bench/agent_overhead.py [--model PATH.gguf] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import llama_cpp  # noqa: E402
+
+from agent import Agent, ToolContext  # noqa: E402
+from agent.models.embedded import embedded_model_path  # noqa: E402
+from agent.models.llama import LlamaCppModel  # noqa: E402
+from agent.prompts import load_yaml, render  # noqa: E402
+from tools import build_registry, open_stores  # noqa: E402
+
+TURNS = [
+    "hi there",
+    "I'm looking for running shoes under $120",
+    "tell me more about P0229",
+    "what do people say about P0229?",
+    "thanks, that's all",
+]
+
+
+class Recorder:
+    """Wraps `Llama.create_completion` to note what the agent asked llama.cpp to do."""
+
+    def __init__(self, llm: Any) -> None:
+        self.llm, self.calls, self._inner = llm, [], llm.create_completion
+        llm.create_completion = self
+
+    def __call__(self, prompt: Any, **kwargs: Any) -> Any:
+        record = {"prompt": list(prompt), "kwargs": kwargs, "text": ""}
+        self.calls.append(record)
+        for chunk in self._inner(prompt, **kwargs):
+            record["text"] += chunk["choices"][0]["text"]
+            yield chunk
+
+
+def replay(raw: llama_cpp.Llama, calls: list[dict[str, Any]]) -> tuple[float, int, int]:
+    """Time raw completions of the same prompts to the same number of tokens; count identical outputs."""
+    same, started = 0, time.perf_counter()
+    for call in calls:
+        n = max(1, len(raw.tokenize(call["text"].encode(), add_bos=False)))
+        kwargs = call["kwargs"]
+        # No grammar here: a plain greedy completion of the same length is the floor we compare against.
+        out = raw.create_completion(call["prompt"], max_tokens=n, temperature=0.0, seed=kwargs.get("seed", 0),
+                                    stop=kwargs.get("stop") or [])
+        same += out["choices"][0]["text"] == call["text"]
+    return time.perf_counter() - started, same, len(calls)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="a GGUF path (default: the embedded gemma-3-270m)")
+    parser.add_argument("--rounds", type=int, default=2, help="times the 5-turn conversation is run")
+    parser.add_argument("--n-ctx", type=int, default=8192)
+    parser.add_argument("--catalog", help="catalog dir (default: the demo catalog)")
+    args = parser.parse_args()
+
+    path = args.model or str(embedded_model_path())
+    stores = open_stores(catalog=args.catalog)
+    registry, few_shot = build_registry(), load_yaml("fewshot.yaml")
+    system = render("system.md", shop_name="Benchmark shop", shopper_id="S001")
+    agent_s = raw_s = tools_s = 0.0
+    same = total = 0
+    reuse_by_turn: list[list[float]] = [[] for _ in TURNS]
+    for _ in range(args.rounds):
+        model = LlamaCppModel(path, n_ctx=args.n_ctx, few_shot=few_shot)
+        raw = llama_cpp.Llama(path, n_ctx=args.n_ctx, n_gpu_layers=model.llm.model_params.n_gpu_layers,
+                              seed=0, swa_full=True, verbose=False)
+        recorder = Recorder(model.llm)
+        agent = Agent(model, registry, ToolContext("S001", stores), system_prompt=system)
+        for i, text in enumerate(TURNS):
+            recorder.calls.clear()
+            t0 = time.perf_counter()
+            done = [e for e in agent.run(text)][-1]
+            agent_s += time.perf_counter() - t0
+            tools_s += done.timings.get("tools_s", 0.0)  # the tools' own work is not agent overhead
+            r_s, r_same, r_total = replay(raw, recorder.calls)
+            raw_s, same, total = raw_s + r_s, same + r_same, total + r_total
+            usage = done.usage
+            reuse_by_turn[i].append(usage["cached_tokens"] / max(1, usage["prompt_tokens"]))
+            print(f"turn {i + 1}: agent {time.perf_counter() - t0 - r_s:.2f}s raw {r_s:.2f}s "
+                  f"prompt {usage['prompt_tokens']} cached {usage['cached_tokens']}", file=sys.stderr)
+    later = [statistics.mean(v) for v in reuse_by_turn[1:]]
+    print(json.dumps({
+        "overhead_ratio": round((agent_s - tools_s) / raw_s, 4),
+        "overhead_ratio_with_tools": round(agent_s / raw_s, 4), "prefix_reuse": round(statistics.mean(later), 4),
+        "prefix_reuse_by_turn": [round(statistics.mean(v), 4) for v in reuse_by_turn],
+        "agent_s": round(agent_s, 2), "tools_s": round(tools_s, 2), "raw_s": round(raw_s, 2), "same_text_share": round(same / max(1, total), 3),
+        "completions": total, "rounds": args.rounds, "model": Path(path).name,
+    }))
+
+
+if __name__ == "__main__":
+    main()
