@@ -9,6 +9,7 @@ from agent.tools import ToolRegistry
 from tools.cart_tools import add_to_cart, remove_from_cart, view_cart
 from tools.catalog_tools import get_product, search_catalog
 from tools.compare import compare_products
+from tools.describe import write_description
 from tools.history_tools import get_user_history
 from tools.recommend import recommend_products
 from tools.reviews import summarize_reviews
@@ -16,7 +17,7 @@ from tools.reviews import summarize_reviews
 __all__ = ["SHOPPING_TOOLS", "build_registry", "open_stores"]
 
 SHOPPING_TOOLS = [search_catalog, get_product, get_user_history, recommend_products, compare_products,
-                  summarize_reviews, view_cart, add_to_cart, remove_from_cart]
+                  summarize_reviews, write_description, view_cart, add_to_cart, remove_from_cart]
 
 
 def build_registry() -> ToolRegistry:
