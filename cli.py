@@ -52,10 +52,12 @@ def add_catalog_args(p: argparse.ArgumentParser) -> None:
 
 
 def model_settings(args: argparse.Namespace) -> ModelSettings:
+    from tools.hints import shopping_hints
+
     return ModelSettings(model=args.model, base_url=args.base_url, api_key=args.api_key, scripted=args.scripted,
                          n_gpu_layers=args.n_gpu_layers, n_ctx=args.n_ctx, n_threads=args.threads,
                          tool_protocol=args.tool_protocol, timeout=args.timeout, temperature=args.temperature,
-                         few_shot=load_yaml("fewshot.yaml"))
+                         few_shot=load_yaml("fewshot.yaml"), hints=shopping_hints)
 
 
 def progress_factory(console: Console) -> Callable[[str, int], Any]:
@@ -148,7 +150,9 @@ def build_agent(args: argparse.Namespace, console: Console, confirm: Callable[..
     messages = sessions.load(session_id).messages if session_id else []
     session_id = session_id or sessions.create(args.shopper, settings.describe())
     system = render("system.md", shop_name="Shopagent demo shop", shopper_id=args.shopper)
-    agent = Agent(load_model(settings), build_registry(), ToolContext(args.shopper, stores, session_id),
+    model = load_model(settings)
+    stores["llm"] = model  # write_description drafts with the same model the chat runs on
+    agent = Agent(model, build_registry(), ToolContext(args.shopper, stores, session_id),
                   system_prompt=system, settings=AgentSettings(max_steps=args.max_steps), confirm=confirm,
                   messages=messages, on_change=lambda m: sessions.save(session_id, m))
     return agent, sessions

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from agent.models.base import (ContextOverflow, Model, ModelChunk, ModelError, ModelTimeout, ModelUnavailable,
                                TextDelta, ToolCall, Usage)
@@ -31,6 +31,7 @@ class ModelSettings:
     max_retries: int = 2
     temperature: float | None = None
     few_shot: list[dict[str, Any]] = field(default_factory=list)
+    hints: Callable[[str], str] | None = None  # grammar protocol: the app's pre-parse of each user line
 
     def describe(self) -> str:
         if self.scripted:
@@ -64,4 +65,4 @@ def load_model(settings: ModelSettings) -> Model:
         kwargs["temperature"] = settings.temperature
     return LlamaCppModel(path, n_ctx=settings.n_ctx, n_gpu_layers=settings.n_gpu_layers,
                          n_threads=settings.n_threads, tool_protocol=settings.tool_protocol,
-                         few_shot=settings.few_shot, **kwargs)
+                         few_shot=settings.few_shot, hints=settings.hints, **kwargs)

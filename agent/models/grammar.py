@@ -5,6 +5,7 @@ For small models without a tool-capable chat template. The document is
     <header: system prompt + one-line tool signatures>      (prompts/grammar_header.j2)
     <few-shot examples in the same line format>
     User: …
+    Hints: …                                               (optional: the app's pre-parse of the user line)
     Call: {"tool": "search_catalog", "args": {…}}
     Result: {…compact JSON…}
     Assistant: …
@@ -15,16 +16,18 @@ and only ever grows between steps, so llama.cpp's KV cache of its prefix is reus
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Collection, Literal
 
 import jinja2
 
-__all__ = ["GrammarDocument", "decision_gbnf", "decision_schema", "signature"]
+__all__ = ["GrammarDocument", "decision_gbnf", "decision_schema", "hinted_values", "signature",
+           "turn_numbers"]
 
 HEADER_TEMPLATE = Path(__file__).resolve().parents[2] / "prompts" / "grammar_header.j2"
-STOP = ["\nUser:", "\nCall:", "\nResult:"]
+STOP = ["\nUser:", "\nHints:", "\nCall:", "\nResult:"]
 NONE = "none"
 
 # JSON-schema keywords llama_cpp's converter understands; anything else is dropped from the grammar (the
@@ -33,15 +36,26 @@ _KEEP = {"type", "properties", "required", "additionalProperties", "items", "pre
          "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "$defs", "definitions", "minLength", "maxLength",
          "pattern", "format"}
 _FORMATS = {"date", "time", "date-time", "uuid"}
+_NAMED = re.compile(r"(?:^|;\s*)([a-z_]+) (\d+(?:\.\d+)?)(?=\s*(?:;|$))")
+_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
 
 
-def decision_schema(tools: list[dict[str, Any]]) -> dict[str, Any]:
-    """anyOf `{"tool": NAME, "args": <its parameters>}` for every tool, plus `{"tool": "none"}`."""
+def decision_schema(tools: list[dict[str, Any]], numbers: list[float] | None = None,
+                    named: dict[str, float] | None = None, governed: Collection[str] = ()) -> dict[str, Any]:
+    """anyOf `{"tool": NAME, "args": <its parameters>}` for every tool, plus `{"tool": "none"}`.
+
+    With `numbers`, an optional numeric argument may only take one of them (and is left out when none fits):
+    a small model otherwise invents prices and limits nobody stated ("max_price": 50 on every search).
+    Optional arguments in `governed` (the ones the app's hints read) are required with the value `named` gives
+    them (the hints line's `name value`) and left out otherwise: "min_rating 4.5" cannot arrive as max_price,
+    and "between 50 and 100" cannot lose its lower bound. The tool's choice stays the model's."""
     defs: dict[str, Any] = {}
     choices = []
     for spec in tools:
         fn = spec["function"]
         params = _grammar_schema(fn.get("parameters") or {"type": "object", "properties": {}})
+        if numbers is not None:
+            params = _limit_numbers(params, numbers, named or {}, frozenset(governed))
         # Each tool's $defs move to the top (refs are resolved from the root); prefix them to avoid clashes.
         prefix = f"{fn['name']}__"
         params = _rename_refs(params, prefix)
@@ -55,11 +69,12 @@ def decision_schema(tools: list[dict[str, Any]]) -> dict[str, Any]:
     return schema
 
 
-def decision_gbnf(tools: list[dict[str, Any]]) -> str:
+def decision_gbnf(tools: list[dict[str, Any]], numbers: list[float] | None = None,
+                  named: dict[str, float] | None = None, governed: Collection[str] = ()) -> str:
     """GBNF for one `Call:` line: a space, then a decision object (the prompt ends with "Call:")."""
     from llama_cpp.llama_grammar import json_schema_to_gbnf
 
-    lines = json_schema_to_gbnf(json.dumps(decision_schema(tools))).splitlines()
+    lines = json_schema_to_gbnf(json.dumps(decision_schema(tools, numbers, named, governed))).splitlines()
     # A small model can loop on a digit ("max_price": 3000000000000000 until max_tokens): no argument needs
     # more than 9 integer or 6 decimal digits, so the grammar stops such loops (the converter allows 16).
     rules = {line.split(" ::= ", 1)[0]: line for line in lines}
@@ -70,6 +85,45 @@ def decision_gbnf(tools: list[dict[str, Any]]) -> str:
     # The document reads 'Call: {…}': generating the space keeps tokens as they are when the line is re-read.
     rules["root"] = rules["root"].replace("root ::= ", "decision ::= ", 1)
     return "\n".join(rules.values()) + '\nroot ::= " " decision'
+
+
+def turn_numbers(document: str) -> list[float]:
+    """The numbers written since the last "User:" line (the shopper's words, hints, results): what a call may use."""
+    turn = document[document.rfind("\nUser: ") + 1:]
+    found = (float(m.replace(",", "")) for m in _NUMBER.findall(turn))
+    return sorted(set(found))
+
+
+def hinted_values(document: str) -> dict[str, float]:
+    """`name value` pairs on the current turn's "Hints:" line (`max_price 80; min_rating 4`)."""
+    turn = document[document.rfind("\nUser: ") + 1:]
+    line = next((ln for ln in turn.splitlines() if ln.startswith("Hints: ")), "")
+    return {m.group(1): float(m.group(2)) for m in _NAMED.finditer(line[len("Hints: "):])}
+
+
+def _limit_numbers(params: dict[str, Any], numbers: list[float], named: dict[str, float],
+                   governed: frozenset[str]) -> dict[str, Any]:
+    required = list(params.get("required", []))
+    props = {}
+    for name, sub in (params.get("properties") or {}).items():
+        kind = _numeric_type(sub)
+        if name in required or (kind is None and name not in governed):
+            props[name] = sub
+            continue
+        pool = ([named[name]] if name in named else []) if name in governed else numbers
+        allowed = [int(n) if n.is_integer() else n for n in pool if kind != "integer" or n.is_integer()]
+        if allowed:
+            props[name] = {"enum": allowed}
+            if name in governed:  # the hints found it in the shopper's words: the call must carry it
+                required.append(name)
+    return {**params, "properties": props, "required": required}
+
+
+def _numeric_type(schema: dict[str, Any]) -> str | None:
+    """"number"/"integer" for a numeric (or numeric-or-null) schema, else None."""
+    options = schema.get("anyOf") or [schema]
+    kinds = {o.get("type") for o in options if isinstance(o, dict)} - {"null"}
+    return kinds.pop() if len(kinds) == 1 and kinds <= {"number", "integer"} else None
 
 
 def _object(properties: dict[str, Any]) -> dict[str, Any]:
@@ -148,6 +202,17 @@ class GrammarDocument:
     max_calls_per_turn: int = 1
     result_chars: int = 1500
     header_template: str | Path = HEADER_TEMPLATE
+    # The app's deterministic pre-parse of a user line (ids, numbers it found), shown on a "Hints:" line before
+    # every "Call:", in the examples and the live turns alike, so a small model copies values instead of
+    # recalling them. A pure function of the text, so re-rendering a turn gives the same bytes (prefix reuse).
+    # If it has an `arguments` attribute (argument names), those optional arguments come only from its
+    # `name value` pairs (see decision_schema).
+    hints: Callable[[str], str] | None = None
+
+    @property
+    def governed(self) -> frozenset[str]:
+        """The optional arguments only the hints may set."""
+        return frozenset(getattr(self.hints, "arguments", ()))
 
     def __post_init__(self) -> None:
         env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False,
@@ -165,7 +230,7 @@ class GrammarDocument:
             if role == "user":
                 if lines:
                     lines.append("")
-                lines.append("User: " + _one_line(_text(m.get("content"))))
+                lines.extend(self._user_lines(_text(m.get("content")), bool(tools)))
                 calls = 0
             elif role == "assistant":
                 for tc in m.get("tool_calls") or []:
@@ -185,8 +250,9 @@ class GrammarDocument:
         """Header and examples, ending with a blank line."""
         key = (system, json.dumps(tools, sort_keys=True))
         if self._prefix_cache is None or self._prefix_cache[0] != key:
-            names = {t["function"]["name"] for t in tools}
-            header = self._header.render(system=system.strip(), tools=[
+            specs = {t["function"]["name"]: t for t in tools}
+            names = set(specs)
+            header = self._header.render(system=system.strip(), hints=self.hints is not None, tools=[
                 {"name": t["function"]["name"], "signature": signature(t),
                  "description": _first_line(t["function"].get("description", ""))} for t in tools])
             blocks = [header.strip()]
@@ -194,10 +260,11 @@ class GrammarDocument:
                 call = ex.get("call")
                 if call is not None and call.get("tool") not in names:
                     continue  # an example for a tool this agent does not have would teach a wrong call
-                lines = ["User: " + _one_line(ex["user"])]
+                lines = self._user_lines(ex["user"], bool(tools))
                 if tools:
-                    lines.append("Call: " + (_call_json(call["tool"], call.get("args", {})) if call
-                                             else _call_json(NONE, None)))
+                    lines.append("Call: " + (_call_json(call["tool"], _in_schema_order(call.get("args", {}),
+                                                                                       specs[call["tool"]]))
+                                             if call else _call_json(NONE, None)))
                 if call is not None and ex.get("result") is not None:  # shows how to answer from a result
                     result = ex["result"] if isinstance(ex["result"], str) else json.dumps(
                         ex["result"], separators=(",", ":"), ensure_ascii=False)
@@ -208,8 +275,19 @@ class GrammarDocument:
             self._prefix_cache = (key, "\n\n".join(blocks) + "\n\n")
         return self._prefix_cache[1]
 
+    def _user_lines(self, text: str, deciding: bool) -> list[str]:
+        lines = ["User: " + _one_line(text)]
+        hint = _one_line(self.hints(text)) if self.hints is not None and deciding else ""
+        return lines + ["Hints: " + hint] if hint else lines
+
     def _clip(self, text: str) -> str:
         return text if len(text) <= self.result_chars else text[: self.result_chars] + " …(truncated)"
+
+
+def _in_schema_order(args: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    """An example's arguments in the order the grammar allows them (it fixes the order of properties)."""
+    order = list((spec["function"].get("parameters") or {}).get("properties", {}))
+    return dict(sorted(args.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
 
 
 def _call_json(name: str, arguments: Any) -> str:

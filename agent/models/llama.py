@@ -7,7 +7,7 @@ import json
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 import jinja2.sandbox
@@ -16,7 +16,7 @@ import numpy as np
 from llama_cpp import LlamaGrammar, LogitsProcessorList
 
 from agent.models.base import ContextOverflow, ModelChunk, ModelError, TextDelta, ToolCall, Usage
-from agent.models.grammar import NONE, STOP, GrammarDocument, decision_gbnf
+from agent.models.grammar import NONE, STOP, GrammarDocument, decision_gbnf, hinted_values, turn_numbers
 from agent.models.toolparse import ToolTextParser
 
 __all__ = ["LlamaCppModel"]
@@ -32,7 +32,8 @@ class LlamaCppModel:
     def __init__(self, path: str | Path, *, n_ctx: int = 8192, n_gpu_layers: int | None = None,
                  n_threads: int | None = None, tool_protocol: str = "auto",
                  few_shot: list[dict[str, Any]] | None = None, max_tokens: int = 512, temperature: float = 0.0,
-                 seed: int = 0, max_calls_per_turn: int = 1, result_chars: int = 1500) -> None:
+                 seed: int = 0, max_calls_per_turn: int = 1, result_chars: int = 1500,
+                 hints: Callable[[str], str] | None = None) -> None:
         from llama_cpp._utils import suppress_stdout_stderr
 
         path = Path(path)
@@ -64,7 +65,7 @@ class LlamaCppModel:
             raise ModelError(f"{path.name} has no chat template; use tool_protocol='grammar'")
         self.tool_protocol = tool_protocol
         self.document = GrammarDocument(few_shot or [], max_calls_per_turn=max_calls_per_turn,
-                                        result_chars=result_chars)
+                                        result_chars=result_chars, hints=hints)
         self._template: Any = None
         self._grammars: dict[str, str] = {}
         self._tools: list[dict[str, Any]] = []  # the last step's tools, so count_tokens sees the same prompt
@@ -88,7 +89,8 @@ class LlamaCppModel:
         doc, step = self.document.render(messages, tools)
         usage = Usage()
         if step == "decide":
-            text = "".join(self._generate(self._tokenize(doc), usage, gbnf=self._gbnf(tools)))
+            gbnf = self._gbnf(tools, turn_numbers(doc), hinted_values(doc), self.document.governed)
+            text = "".join(self._generate(self._tokenize(doc), usage, gbnf=gbnf))
             name, arguments = _decision(text)
             if name != NONE:
                 yield ToolCall(_call_id(messages), name, arguments)
@@ -98,11 +100,14 @@ class LlamaCppModel:
         yield from _trimmed(self._generate(self._tokenize(doc), usage, stop=STOP))
         yield usage
 
-    def _gbnf(self, tools: list[dict[str, Any]]) -> str:
-        key = json.dumps(tools, sort_keys=True)
+    def _gbnf(self, tools: list[dict[str, Any]], numbers: list[float] | None = None,
+              named: dict[str, float] | None = None, governed: frozenset[str] = frozenset()) -> str:
+        key = json.dumps([tools, numbers, named, sorted(governed)], sort_keys=True)
         if key not in self._grammars:
+            if len(self._grammars) > 256:  # one per distinct set of numbers: keep the cache bounded
+                self._grammars.clear()
             try:
-                self._grammars[key] = decision_gbnf(tools)
+                self._grammars[key] = decision_gbnf(tools, numbers, named, governed)
             except Exception as e:  # a schema construct the converter cannot express
                 raise ModelError(f"cannot build a tool-choice grammar for these tools: {e}") from e
         return self._grammars[key]

@@ -1,0 +1,168 @@
+"""The grammar protocol's "Hints:" line and the shop's pre-parse that fills it (no model needed)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from agent.models.base import ToolCall
+from agent.models.grammar import GrammarDocument, decision_gbnf, decision_schema, hinted_values, turn_numbers
+from agent.prompts import load_yaml
+from agent.tools import tool
+from tools.hints import IntentIndex, ShoppingHints, value_hints
+
+
+@tool
+def search_catalog(query: str, max_price: float | None = None):
+    """Search the product catalog."""
+
+
+@tool
+def get_product(product_id: str):
+    """One product's details."""
+
+
+SPECS = [search_catalog.spec(), get_product.spec()]
+FEW_SHOT = [{"user": "tell me about product 7", "call": {"tool": "get_product", "args": {"product_id": "7"}}},
+            {"user": "hi", "call": None, "reply": "Hello!"}]
+
+
+def fake_hints(text: str) -> str:
+    return "ids " + ", ".join(w for w in text.split() if w.isdigit()) if any(c.isdigit() for c in text) else "-"
+
+
+def test_hints_come_before_every_call_in_examples_and_live_turns():
+    doc = GrammarDocument(FEW_SHOT, hints=fake_hints)
+    text, step = doc.render([{"role": "user", "content": "is product 42 in stock?"}], SPECS)
+    assert step == "decide"
+    assert 'User: tell me about product 7\nHints: ids 7\nCall: {"tool": "get_product"' in text
+    assert "User: hi\nHints: -\nCall: {\"tool\": \"none\"}\nAssistant: Hello!" in text
+    assert text.endswith("User: is product 42 in stock?\nHints: ids 42\nCall:")
+    assert 'A "Hints:" line' in text  # the header explains the line only when hints are on
+
+
+def test_the_document_stays_append_only_with_hints():
+    doc = GrammarDocument(FEW_SHOT, hints=fake_hints)
+    user = {"role": "user", "content": "is product 42 in stock?"}
+    first, _ = doc.render([user], SPECS)
+    call = ToolCall("call_1", "get_product", '{"product_id": "42"}')
+    convo = [user, {"role": "assistant", "content": None, "tool_calls": [call.to_message()]},
+             {"role": "tool", "tool_call_id": "call_1", "content": "{}"}]
+    second, step = doc.render(convo, SPECS)
+    assert step == "reply" and second.startswith(first)
+    convo += [{"role": "assistant", "content": "In stock."}, {"role": "user", "content": "thanks"}]
+    third, _ = doc.render(convo, SPECS)
+    assert third.startswith(second) and third.endswith("User: thanks\nHints: -\nCall:")
+
+
+def test_without_hints_or_tools_there_is_no_hints_line():
+    text, _ = GrammarDocument(FEW_SHOT).render([{"role": "user", "content": "product 42"}], SPECS)
+    assert "Hints:" not in text
+    text, step = GrammarDocument(FEW_SHOT, hints=fake_hints).render([{"role": "user", "content": "product 42"}], [])
+    assert step == "reply" and "Hints:" not in text
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("is product 133 in stock?", 'ids "133"'),
+    ("how long is the warranty on P82", 'ids "P82"'),
+    ("what's the return policy on item p88?", 'ids "P88"'),
+    ("compare items 51 and 61 for me", 'ids "51", "61"'),
+    ("which is better, P78 or P80?", 'ids "P78", "P80"'),
+    ("the Dior (product 8) or the Chanel (product 7)?", 'ids "8", "7"'),
+    ("put 3 of item P42 in my cart", 'ids "P42"; count 3'),
+    ("give me 4 alternatives to product 10", 'ids "10"; count 4'),
+    ("top 5 picks for me", "count 5"),
+    ("a laptop under $1000", "max_price 1000"),
+    ("shirts, price lower than 40.00 dollars", "max_price 40"),
+    ("running shoes, nothing over 80 bucks", "max_price 80"),
+    ("a lamp for less than 30 bucks", "max_price 30"),
+    ("perfume between 50 and 100 dollars", "max_price 100; min_price 50"),
+    ("phones rated 4.5 stars or higher", "min_rating 4.5"),
+    ("a case for my iPhone 12", "-"),
+    ("hi", "-"),
+])
+def test_value_hints_read_ids_prices_and_counts(text, hint):
+    assert value_hints(text) == hint
+
+
+def bag_of_words(texts: list[str]) -> np.ndarray:
+    """A stand-in embedder: normalised word counts over a tiny vocabulary."""
+    vocab = ["cart", "add", "remove", "compare", "reviews", "hello", "n"]
+    rows = np.array([[t.lower().split().count(w) for w in vocab] for t in texts], dtype=float) + 1e-6
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_the_likely_tool_comes_from_the_nearest_labelled_lines_with_ids_masked():
+    index = IntentIndex({"add_to_cart": ["add 3 to cart", "add P9 to cart please"],
+                         "compare_products": ["compare 1 and 2", "compare P4 and P5"],
+                         "none": ["hello", "hello there"]}, bag_of_words, k=2)
+    assert index.nearest("compare P77 and P78") == "compare_products"
+    hints = ShoppingHints(index)
+    assert hints("add P12 to cart") == 'ids "P12"; likely add_to_cart'
+    assert hints("hello") == "likely none"
+
+
+def test_the_few_shot_bank_covers_every_tool_and_no_tool():
+    bank = load_yaml("fewshot.yaml")
+    called = {ex["call"]["tool"] for ex in bank if ex["call"]}
+    assert called >= {"search_catalog", "get_product", "get_user_history", "recommend_products", "compare_products",
+                      "summarize_reviews", "write_description", "view_cart", "add_to_cart", "remove_from_cart"}
+    assert sum(ex["call"] is None for ex in bank) >= 6
+    for ex in bank:  # every id and number an example passes is one its Hints: line offers to copy
+        if ex["call"]:
+            args = json.dumps(ex["call"]["args"])
+            for pid in [v for k, v in ex["call"]["args"].items() if k in ("product_id", "based_on")] + \
+                    ex["call"]["args"].get("product_ids", []):
+                if pid != "history":
+                    assert f'"{pid}"' in value_hints(ex["user"]), (ex["user"], args)
+
+
+@tool
+def add_to_cart(product_id: str, quantity: int | None = None):
+    """Put a product in the cart."""
+
+
+def _args(schema: dict, name: str) -> dict:
+    return next(c["properties"]["args"]["properties"] for c in schema["anyOf"]
+                if c["properties"]["tool"].get("const") == name)
+
+
+def test_optional_numbers_come_only_from_the_turn():
+    doc = 'x\nUser: under $50 please\nCall: {}\n\nUser: add 3 of product 42, or 1,299.5?\nHints: ids "42"\nCall:'
+    numbers = turn_numbers(doc)
+    assert numbers == [3.0, 42.0, 1299.5]  # the earlier turn's 50 is not offered
+    schema = decision_schema([search_catalog.spec(), add_to_cart.spec()], numbers)
+    assert _args(schema, "search_catalog")["max_price"] == {"enum": [3, 42, 1299.5]}
+    assert _args(schema, "add_to_cart")["quantity"] == {"enum": [3, 42]}  # integers only
+    schema = decision_schema([search_catalog.spec(), add_to_cart.spec()], [])
+    assert set(_args(schema, "search_catalog")) == {"query"} and set(_args(schema, "add_to_cart")) == {"product_id"}
+
+
+def test_governed_arguments_take_only_the_value_the_hints_name():
+    doc = "x\nUser: phones rated 4.5 or better, under 300\nHints: max_price 300; min_rating 4.5; count 2\nCall:"
+    assert hinted_values(doc) == {"max_price": 300.0, "min_rating": 4.5, "count": 2.0}
+
+    @tool
+    def search(query: str, max_price: float | None = None, min_rating: float | None = None,
+               brand: str | None = None, limit: int | None = None):
+        """Search."""
+
+    schema = decision_schema([search.spec()], turn_numbers(doc), hinted_values(doc),
+                             governed={"max_price", "min_rating", "brand"})
+    args = _args(schema, "search")
+    assert args["max_price"] == {"enum": [300]} and args["min_rating"] == {"enum": [4.5]}
+    assert "brand" not in args  # governed, and the hints gave no brand
+    required = next(c for c in schema["anyOf"] if c["properties"]["tool"].get("const") == "search")[
+        "properties"]["args"]["required"]
+    assert required == ["query", "max_price", "min_rating"]
+    assert args["limit"] == {"enum": [2, 300]}  # not governed: any integer written in the turn
+    gbnf = decision_gbnf([search.spec()], turn_numbers(doc), hinted_values(doc), governed={"brand"})
+    assert "root ::=" in gbnf
+
+
+def test_the_shop_hints_govern_filters_the_search_tool_parses_from_the_query():
+    doc = GrammarDocument([], hints=ShoppingHints(IntentIndex({"none": ["hi"]}, bag_of_words)))
+    assert {"max_price", "min_rating", "brand", "category"} <= doc.governed
+    assert GrammarDocument([]).governed == frozenset()
