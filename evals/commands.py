@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from agent import AgentSettings, ToolContext, ToolRegistry, load_model
-from agent.models import ModelError, ScriptedModel
+from agent.models import Model, ModelError, ScriptedModel
 from evals.report import failing_details, print_summary, write_json, write_junit
 from evals.runner import EnvFactory, ModelFactory, RunSettings, run_eval, select_cases
 from evals.suite import Case, SuiteError, load_suites
 
-__all__ = ["DEFAULT_SUITES", "ShopEnv", "handler", "model_factory", "register", "shop_env_factory"]
+__all__ = ["DEFAULT_SUITES", "PairedModels", "ShopEnv", "ShopEnvFactory", "handler", "model_factory", "register",
+           "shop_env_factory"]
 
 DEFAULT_SUITES = Path(__file__).resolve().parent / "suites"
 
@@ -49,7 +51,7 @@ def register(subparsers: Any) -> None:
 # ---------------------------------------------------------------- the shop environment (glue with tools/)
 @dataclass
 class ShopEnv:
-    """The real shopping tools over stores whose shopper/cart state lives in a throwaway directory."""
+    """The real shopping tools over a shared catalog; shopper/cart state lives in a throwaway directory."""
 
     registry: ToolRegistry
     context: ToolContext
@@ -62,9 +64,8 @@ class ShopEnv:
         return {_get(line, "product_id"): int(_get(line, "quantity")) for line in lines}
 
     def close(self) -> None:
-        for store in self.stores.values():
-            if callable(getattr(store, "close", None)):
-                store.close()
+        # Only the per-case shopper store is ours to close: the catalog and the model are shared by every case.
+        self.stores["shoppers"].close()
         shutil.rmtree(self.state_dir, ignore_errors=True)
 
 
@@ -72,21 +73,74 @@ def _get(line: Any, key: str) -> Any:
     return line[key] if isinstance(line, dict) else getattr(line, key)
 
 
-def shop_env_factory(shop_name: str = "Shopagent demo shop") -> EnvFactory:
-    """THE glue with tools/: each case gets fresh shopper/cart state in its own state_dir."""
-    from agent.prompts import render
-    from tools import build_registry, open_stores
+class ShopEnvFactory:
+    """THE glue with tools/: each case run gets fresh shopper/cart state in its own state_dir, over a catalog
+    opened once per (catalog, chroma_url), and the model the agent runs on as `stores["llm"]` (write_description)."""
 
-    registry = build_registry()
+    def __init__(self, shop_name: str = "Shopagent demo shop", chroma_url: str | None = None,
+                 models: "PairedModels | None" = None, demo_catalog: Any = None) -> None:
+        from tools import build_registry
 
-    def make(case: Case) -> ShopEnv:
+        self.shop_name, self.chroma_url, self.models = shop_name, chroma_url, models
+        self.registry = build_registry()
+        self._catalogs: dict[tuple[str | None, str | None], Any] = {}
+        self._given = demo_catalog  # an already open store for `catalog: demo` (tests pass their fixture)
+        if demo_catalog is not None:
+            self._catalogs[(None, chroma_url)] = demo_catalog
+        self._lock = threading.Lock()
+
+    def _catalog(self, catalog: str | None) -> Any:
+        from tools.catalog.demo import open_catalog
+
+        with self._lock:  # workers > 1: open (and on first use, index) each catalog once
+            key = (catalog, self.chroma_url)
+            if key not in self._catalogs:
+                self._catalogs[key] = open_catalog(path=catalog, url=self.chroma_url)
+            return self._catalogs[key]
+
+    def __call__(self, case: Case) -> ShopEnv:
+        from agent.prompts import render
+        from tools import open_stores
+
+        catalog = None if case.catalog == "demo" else case.catalog
         state_dir = Path(tempfile.mkdtemp(prefix="shopagent-eval-"))
-        stores = open_stores(catalog=None if case.catalog == "demo" else case.catalog, chroma_url=None,
-                             progress=None, state_dir=state_dir)
-        system = render("system.md", shop_name=shop_name, shopper_id=case.shopper)
-        return ShopEnv(registry, ToolContext(case.shopper, stores, f"eval-{case.id}"), system, state_dir, stores)
+        stores = open_stores(catalog=catalog, chroma_url=self.chroma_url, state_dir=state_dir,
+                             catalog_store=self._catalog(catalog))
+        if self.models is not None:
+            stores["llm"] = self.models.for_env(case)
+        system = render("system.md", shop_name=self.shop_name, shopper_id=case.shopper)
+        return ShopEnv(self.registry, ToolContext(case.shopper, stores, f"eval-{case.id}"), system, state_dir, stores)
 
-    return make
+    def close(self) -> None:
+        for store in self._catalogs.values():
+            if store is not self._given and callable(getattr(store, "close", None)):
+                store.close()
+        self._catalogs.clear()
+
+
+def shop_env_factory(shop_name: str = "Shopagent demo shop", chroma_url: str | None = None,
+                     models: "PairedModels | None" = None, demo_catalog: Any = None) -> ShopEnvFactory:
+    return ShopEnvFactory(shop_name, chroma_url, models, demo_catalog)
+
+
+class PairedModels:
+    """Hands the environment and the agent of one case run the same model instance.
+
+    Tools that write with the model (write_description) must use the agent's own model: with --scripted that
+    is the case's fresh script, whose turns the tool consumes in order. run_case builds the environment and
+    then the agent's model in the same thread, so a thread-local slot pairs the two calls."""
+
+    def __init__(self, factory: ModelFactory) -> None:
+        self.factory = factory
+        self._slot = threading.local()
+
+    def for_env(self, case: Case) -> Model:
+        self._slot.model = model = self.factory(case)
+        return model
+
+    def __call__(self, case: Case) -> Model:
+        model, self._slot.model = getattr(self._slot, "model", None), None
+        return model if model is not None else self.factory(case)
 
 
 # ---------------------------------------------------------------- the model
@@ -126,7 +180,11 @@ def handler(args: argparse.Namespace, console: Console, env_factory: EnvFactory 
         return 2
     try:
         models, described, parallel_ok = model_factory(args)
-        envs = env_factory or shop_env_factory()
+        shop = None
+        if env_factory is None:  # the real shop: its tools get the agent's own model as stores["llm"]
+            models = PairedModels(models)
+            shop = shop_env_factory(models=models)
+        envs = env_factory or shop
     except (ModelError, ValueError, FileNotFoundError, ImportError) as exc:
         console.print(f"[bold red]Cannot start:[/] {escape(str(exc))}")
         return 2
@@ -140,10 +198,14 @@ def handler(args: argparse.Namespace, console: Console, env_factory: EnvFactory 
     total = sum(settings.repeat or case.repeat or 1 for _, case in selected)
     import cli
 
-    with cli.progress_factory(console)("eval", total) as progress:
-        task = progress.add_task("eval", total=total)
-        result = run_eval(suites, envs, models, settings, on_run=lambda run: progress.advance(task),
-                          model_name=described)
+    try:
+        with cli.progress_factory(console)("eval", total) as progress:
+            task = progress.add_task("eval", total=total)
+            result = run_eval(suites, envs, models, settings, on_run=lambda run: progress.advance(task),
+                              model_name=described)
+    finally:
+        if shop is not None:
+            shop.close()
     print_summary(result, console)
     failing_details(result, console, transcripts=args.transcripts)
     if args.report:
