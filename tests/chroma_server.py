@@ -5,15 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+
+from servers import free_port, serve
 
 __all__ = ["chroma_executable", "free_port", "running_chroma"]
 
@@ -25,12 +24,6 @@ def chroma_executable() -> Path | None:
         return beside
     found = shutil.which("chroma")
     return Path(found) if found else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _heartbeat(url: str) -> bool:
@@ -54,25 +47,8 @@ def running_chroma(path: str | Path | None = None, timeout: float = 60.0) -> Ite
         folder = Path(path) if path is not None else Path(stack.enter_context(tempfile.TemporaryDirectory()))
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        log = stack.enter_context(tempfile.TemporaryFile())
         # Telemetry off: nothing may reach the network in tests.
         env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "CHROMA_TELEMETRY_ENABLED": "false"}
-        proc = subprocess.Popen([str(exe), "run", "--path", str(folder), "--host", "127.0.0.1",
-                                 "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
-        try:
-            deadline = time.monotonic() + timeout
-            while not _heartbeat(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    tail = log.read().decode(errors="replace")[-2000:]
-                    raise RuntimeError(f"chroma server did not start (exit {proc.poll()}):\n{tail}")
-                time.sleep(0.2)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
+        stack.enter_context(serve([str(exe), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
+                                  lambda: _heartbeat(url), name="chroma server", timeout=timeout, env=env))
+        yield url
