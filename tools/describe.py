@@ -11,7 +11,7 @@ from typing import Any, Iterable, Literal
 from agent.models.base import Model, ModelError, TextDelta
 from agent.prompts import load_yaml, render
 from agent.tools import ToolContext, tool
-from tools.catalog.ingest import ProgressFactory, _progress
+from tools.catalog.ingest import ProgressFactory, progress_steps
 from tools.catalog.product import Product
 from tools.catalog_tools import resolve_product
 
@@ -402,7 +402,7 @@ def describe_missing(catalog: Any, model: Model | None, limit: int | None = None
     todo = missing_descriptions(catalog)[:limit]
     vocabulary = catalog_vocabulary(catalog)  # once: each write below bumps the revision
     results = []
-    with _progress(progress, len(todo), "writing descriptions") as advance:
+    with progress_steps(progress, len(todo), "writing descriptions") as advance:
         for product in todo:
             result = describe_product(product, model, tone, length, vocabulary)
             # One write per product: an interrupted run keeps what it already wrote.

@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from tools.catalog.commands import _print_rejections, progress_bars
+from tools.catalog.commands import print_rejections, progress_bars
 from tools.catalog.embed import EmbedderUnavailable
 from tools.catalog.feeds import FeedError
 from tools.catalog.store import EmbedderMismatch
@@ -68,4 +68,4 @@ def _print_report(console: Console, report: ShopperIngestReport, store: ShopperS
         console.print("[bold red]Nothing ingested:[/] no row was a valid event for a known product")
     console.print(f"[{colour}]{escape(report.summary())}[/]", soft_wrap=True)  # keep the path copyable
     console.print(f"[dim]{escape(report.file)} ({report.format}) → {escape(str(store.path))}[/]")
-    _print_rejections(console, sorted(report.rejections + report.unknown_products, key=lambda r: r.line))
+    print_rejections(console, sorted(report.rejections + report.unknown_products, key=lambda r: r.line))

@@ -98,7 +98,7 @@ def cmd_ingest(args: argparse.Namespace, console: Console) -> int:
                              report_path=args.report, progress_factory=progress_bars(console))
     except NothingIngested as error:
         console.print(f"[bold red]Nothing ingested:[/] {escape(str(error))}")
-        _print_rejections(console, error.rejections)
+        print_rejections(console, error.rejections)
         return 1
     except _USER_ERRORS as error:
         console.print(f"[bold red]Cannot ingest:[/] {escape(str(error))}")
@@ -111,10 +111,10 @@ def _print_ingest(console: Console, report: IngestReport, location: str) -> None
     colour = "green" if not report.rejected else "yellow"
     console.print(f"[{colour}]{escape(report.summary())}[/]", soft_wrap=True)  # keep the path copyable
     console.print(f"[dim]{escape(report.file)} ({report.format}) → {escape(location)}[/]")
-    _print_rejections(console, report.rejections)
+    print_rejections(console, report.rejections)
 
 
-def _print_rejections(console: Console, rejections: list[Any]) -> None:
+def print_rejections(console: Console, rejections: list[Any]) -> None:
     if not rejections:
         return
     table = Table("line", "product id", "reason", title=f"Rejected rows ({len(rejections)})",

@@ -97,7 +97,7 @@ def ingest_file(store: CatalogStore, path: str | Path, *, format: str = "auto",
         raise NothingIngested(str(feed), report.rejections, report.report_path)
 
     products = [product for _, product in result.products]
-    with _progress(progress_factory, len(products), f"indexing {feed.name}") as advance:
+    with progress_steps(progress_factory, len(products), f"indexing {feed.name}") as advance:
         stats = store.upsert(products, progress=advance)
     report.ingested, report.updated, report.unchanged = stats.added, stats.updated, stats.unchanged
     if prune:
@@ -107,7 +107,7 @@ def ingest_file(store: CatalogStore, path: str | Path, *, format: str = "auto",
 
 
 @contextlib.contextmanager
-def _progress(factory: ProgressFactory | None, total: int, description: str) -> Iterator[Callable[[int], None]]:
+def progress_steps(factory: ProgressFactory | None, total: int, description: str) -> Iterator[Callable[[int], None]]:
     if factory is None:
         yield lambda n: None
         return
