@@ -102,6 +102,7 @@ class CatalogStore:
         self.location = location  # for messages: the folder or URL
         self.path = path  # the local folder, None for a server
         self._labels: tuple[str, list[str], list[str]] | None = None
+        self._counted: tuple[str, int] | None = None  # (revision, count): count() is slow at 100k products
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -315,7 +316,7 @@ class CatalogStore:
     def _count_now(self) -> int:
         """count() costs ~16 ms at 100k products; it only changes when the revision does."""
         revision = self.revision
-        if getattr(self, "_counted", None) is None or self._counted[0] != revision:
+        if self._counted is None or self._counted[0] != revision:
             self._counted = (revision, self.count())
         return self._counted[1]
 
