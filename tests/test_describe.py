@@ -18,7 +18,8 @@ from agent.tools import ToolContext, ToolError
 from tools.catalog.store import CatalogStore
 from tools.describe import (catalog_vocabulary, check_grounding, missing_descriptions, template_description,
                             write_description)
-from tools.describe_commands import LENGTHS, TONES, cmd_describe, register
+from tools.copy_style import LENGTHS, TONES
+from tools.describe_commands import cmd_describe, register
 
 EMPTY = ["P0034", "P0065", "P0166", "P0170", "P0180", "P0182", "P0400", "P0432", "P0462", "P0516", "P0537",
          "P0543"]  # the demo products awaiting copy (data/demo/README.md)

@@ -6,7 +6,7 @@ import re
 import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable
 
 from agent.models.base import Model, ModelError, TextDelta
 from agent.prompts import load_yaml, render
@@ -14,14 +14,11 @@ from agent.tools import ToolContext, tool
 from tools.catalog.ingest import ProgressFactory, progress_steps
 from tools.catalog.product import Product
 from tools.catalog_tools import resolve_product
+from tools.copy_style import TEMPLATES, Length, Tone, template_style, tone_instruction
 
 __all__ = ["Vocabulary", "catalog_vocabulary", "check_grounding", "describe_missing", "describe_product",
            "missing_descriptions", "template_description", "write_description"]
 
-Tone = Literal["neutral", "playful", "premium", "technical"]
-Length = Literal["short", "medium", "long"]
-
-TEMPLATES = "description_templates.yaml"
 CHARS_PER_SENTENCE = 220  # a cap on what is read from the model: a small model can ramble until max_tokens
 
 # Attribute keys whose values are words a description could get wrong (a colour, a material). Keys like "use",
@@ -271,7 +268,7 @@ def template_description(product: Product, tone: Tone = "neutral", length: Lengt
     fields = _fields(product)
     wanted = config["lengths"][length]["sentences"]
     sentences = []
-    for sentence in config["templates"][tone]:
+    for sentence in config["templates"][template_style(tone)]:
         if all(name in fields for name in _FIELD.findall(sentence)):
             sentences.append(sentence.format(**fields))
         if len(sentences) == wanted:
@@ -306,7 +303,7 @@ def _generate(model: Model, product: Product, tone: Tone, length: Length, avoid:
     """One draft: the model's free text (no tools offered), cut to the length's sentence budget."""
     config = load_yaml(TEMPLATES)
     sentences = config["lengths"][length]["sentences"]
-    system = render("describe.j2", facts=_prompt_facts(product), tone_instruction=config["prompts"][tone],
+    system = render("describe.j2", facts=_prompt_facts(product), tone_instruction=tone_instruction(tone),
                     sentences=config["lengths"][length]["words"], avoid=avoid)
     messages = [{"role": "system", "content": system}, {"role": "user", "content": _request(product)}]
     cap = sentences * CHARS_PER_SENTENCE

@@ -15,11 +15,10 @@ from rich.table import Table
 from agent.models import ModelError
 from tools.catalog.embed import EmbedderUnavailable
 from tools.catalog.store import EmbedderMismatch
+from tools.copy_style import LENGTHS, TONES
 
 __all__ = ["cmd_describe", "register"]
 
-TONES = ("neutral", "playful", "premium", "technical")
-LENGTHS = ("short", "medium", "long")
 _USER_ERRORS = (ModelError, EmbedderMismatch, EmbedderUnavailable, ValueError, ConnectionError, OSError)
 
 
@@ -35,7 +34,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--missing", action="store_true",
                    help="write descriptions for products that have none and save them to the catalog")
     p.add_argument("--limit", type=int, metavar="N", help="with --missing: at most N products")
-    p.add_argument("--tone", choices=TONES, default="neutral")
+    p.add_argument("--tone", default="neutral", metavar="TONE",
+                   help=f"{', '.join(TONES)} (or another tone word, passed to the model as written)")
     p.add_argument("--length", choices=LENGTHS, default="medium")
     add_catalog_args(p)
     add_model_args(p)
