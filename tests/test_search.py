@@ -122,6 +122,17 @@ def test_a_parsed_brand_that_leaves_nothing_is_dropped(store: CatalogStore) -> N
     assert ids(result)[0] == "T1"
 
 
+def test_explicit_filters_are_read_in_the_catalogs_spelling(store: CatalogStore) -> None:
+    """A model passes the shopper's word ("the phone category", "tents", "sonique"): the filter still holds."""
+    result = search(store, "something good", category="phone", parse_constraints=False)
+    assert result.filters == {"category": "Phones"} and set(ids(result)) == {"P1", "P2", "P3"}
+    assert "category 'phone' read as Phones" in result.understood
+    assert search(store, "x", category="TENTS", parse_constraints=False).filters == {"category": "TENTS"}
+    assert search(store, "headphones", brand="Soniqe", parse_constraints=False).filters == {"brand": "Sonique"}
+    nothing = search(store, "headphones", category="sunglasses", parse_constraints=False)
+    assert nothing.hits == [] and nothing.filters == {"category": "sunglasses"}  # explicit: never relaxed
+
+
 def test_modes_and_scores(store: CatalogStore) -> None:
     dense = search(store, "wireless earbuds", mode="dense")
     lexical = search(store, "wireless earbuds", mode="lexical")

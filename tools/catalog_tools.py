@@ -9,6 +9,7 @@ from pydantic import Field
 
 from agent.tools import ToolContext, ToolError, tool
 from tools.catalog.product import Product
+from tools.catalog.query import match_label
 
 __all__ = ["get_product", "product_detail", "resolve_product", "search_catalog"]
 
@@ -62,8 +63,20 @@ def search_catalog(
     results = [dict(hit.product.summary(), score=round(hit.score, 3), why=hit.why) for hit in found.hits]
     out: dict[str, Any] = {"query": found.query, "understood": found.understood, "results": results}
     if not results:
-        out["note"] = "No matching products. Suggest loosening a filter or different words."
+        out["note"] = _no_results_note(ctx.store("catalog"), category, brand)
     return out
+
+
+def _no_results_note(catalog: Any, category: str | None, brand: str | None) -> str:
+    """Why nothing came back, when a filter names something this shop does not carry."""
+    if category and match_label(category, catalog.categories(), "category") is None \
+            and category.strip().lower() not in {c.lower() for c in catalog.categories()}:
+        shown = ", ".join(sorted({c.split(">")[-1].strip() for c in catalog.categories()})[:40])
+        return f"This shop has no category {category!r}. Its categories: {shown}."
+    if brand and match_label(brand, catalog.brands(), "brand") is None \
+            and brand.strip().lower() not in {b.lower() for b in catalog.brands()}:
+        return f"This shop carries no brand {brand!r}. Search without the brand, or name another."
+    return "No matching products. Suggest loosening a filter or different words."
 
 
 @tool

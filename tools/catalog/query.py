@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["ParsedQuery", "describe", "edit_distance", "parse_query"]
+__all__ = ["ParsedQuery", "describe", "edit_distance", "match_label", "parse_query"]
 
 
 @dataclass
@@ -231,6 +231,20 @@ def _find_category(text: str, categories: list[str]) -> tuple[str, str] | None:
             if best is None or len(form) > best[0]:
                 best = (len(form), cat, form)
     return (best[1], best[2]) if best else None
+
+
+def match_label(value: str, labels: list[str], kind: str) -> str | None:
+    """The catalog's own spelling of a brand or category given as a filter ("groceries" -> "Grocery",
+    "calvin  klein" -> "Calvin Klein"), or None when it names none of them."""
+    norm = _norm(value)
+    if not norm:
+        return None
+    if kind == "brand":
+        table = _brand_table(tuple(labels))
+        return table.get(norm) or next((b for key, b in table.items() if len(key) >= 5 and key[0] == norm[0]
+                                        and edit_distance(norm, key, 1) <= 1), None)
+    forms = _forms(norm) | {norm}
+    return next((cat for form, cat in _category_table(tuple(labels)) if form in forms), None)
 
 
 def parse_query(text: str, brands: list[str], categories: list[str], *,

@@ -16,7 +16,7 @@ import numpy as np
 
 from tools.catalog.lexical import LexicalIndex, lexical_index
 from tools.catalog.product import Product
-from tools.catalog.query import ParsedQuery, describe, parse_query
+from tools.catalog.query import ParsedQuery, describe, match_label, parse_query
 
 __all__ = ["FUSION", "Fusion", "Hit", "Mode", "SearchResult", "search"]
 
@@ -217,6 +217,21 @@ def _unmet(product: Product, filters: dict[str, Any]) -> list[str]:
     return describe(failed)
 
 
+def _catalog_spelling(explicit: dict[str, Any], index: LexicalIndex) -> list[str]:
+    """Explicit brand/category filters in the catalog's spelling ("groceries" filters Grocery); notes what changed.
+    One that names nothing in the catalog stays as given: it then matches nothing, which the result says."""
+    notes = []
+    for key, labels in (("brand", index.brands), ("category", index.categories)):
+        value = explicit.get(key)
+        if value is None or str(value).strip().lower() in {label.lower() for label in labels}:
+            continue
+        found = match_label(str(value), labels, key)
+        if found is not None:
+            explicit[key] = found
+            notes.append(f"{key} {value!r} read as {found}")
+    return notes
+
+
 def search(store: Any, query: str, *, max_price: float | None = None, min_price: float | None = None,
            category: str | None = None, brand: str | None = None, min_rating: float | None = None,
            in_stock: bool | None = None, limit: int = 10, mode: Mode = "hybrid",
@@ -234,6 +249,7 @@ def search(store: Any, query: str, *, max_price: float | None = None, min_price:
     given = {"max_price": max_price, "min_price": min_price, "category": category, "brand": brand,
              "min_rating": min_rating, "in_stock": in_stock}
     explicit = {k: v for k, v in given.items() if v is not None}
+    renamed = _catalog_spelling(explicit, index)
     if parse_constraints:
         parsed = parse_query(query, index.brands, index.categories, vocabulary=index.vocabulary)
     else:
@@ -246,7 +262,7 @@ def search(store: Any, query: str, *, max_price: float | None = None, min_price:
         if mask is not None and not mask.any() and key in filters and key not in explicit:
             dropped.append(f"{key} {filters.pop(key)} ignored: nothing matches")
             mask = index.mask(filters)
-    understood = describe(filters, {k: v for k, v in parsed.said.items() if k not in explicit}) + dropped
+    understood = describe(filters, {k: v for k, v in parsed.said.items() if k not in explicit}) + renamed + dropped
     text, fixes = index.correct(parsed.text) if parsed.text.strip() else (parsed.text, {})
 
     ranked: Ranked

@@ -1,0 +1,28 @@
+"""search_catalog as the model calls it, over the demo catalog: filters in the shopper's words, empty results."""
+
+from __future__ import annotations
+
+from tools.catalog_tools import search_catalog
+
+
+def search(ctx, **args):
+    return search_catalog(ctx, search_catalog.validate(args))
+
+
+def test_a_category_in_the_shoppers_words_filters_the_catalogs_category(shop_context) -> None:
+    out = search(shop_context(), query="everything", category="groceries", max_price=5)
+    assert out["results"] and all(r["price"] <= 5 for r in out["results"])
+    assert "category 'groceries' read as Grocery" in out["understood"]
+
+
+def test_a_category_the_shop_lacks_is_named_with_the_ones_it_has(shop_context) -> None:
+    out = search(shop_context(), query="anything", category="sunglasses")
+    assert out["results"] == []
+    assert "no category 'sunglasses'" in out["note"] and "Headphones" in out["note"]
+
+
+def test_a_brand_the_shop_lacks_is_named(shop_context) -> None:
+    out = search(shop_context(), query="watch", brand="Rolex")
+    assert out["results"] == [] and "no brand 'Rolex'" in out["note"]
+    tight = search(shop_context(), query="headphones", max_price=1)
+    assert tight["results"] == [] and tight["note"].startswith("No matching products")
