@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -166,3 +167,93 @@ def test_the_shop_hints_govern_filters_the_search_tool_parses_from_the_query():
     doc = GrammarDocument([], hints=ShoppingHints(IntentIndex({"none": ["hi"]}, bag_of_words)))
     assert {"max_price", "min_rating", "brand", "category"} <= doc.governed
     assert GrammarDocument([]).governed == frozenset()
+
+
+@tool
+def recommend(based_on: str = "history", limit: int = 5):
+    """Recommendations."""
+
+
+@tool
+def compare(product_ids: list[str]):
+    """Compare products."""
+
+
+@tool
+def describe(product_id: str, tone: str = "neutral", length: Literal["short", "medium", "long"] = "medium"):
+    """Write a description."""
+
+
+BOUND = {"product_id": "ids", "product_ids": "ids", "based_on": "ids", "limit": "count", "tone": "tone",
+         "length": "length"}
+
+
+def _required(schema: dict, name: str) -> list[str]:
+    return next(c for c in schema["anyOf"] if c["properties"]["tool"].get("const") == name)[
+        "properties"]["args"]["required"]
+
+
+def test_hinted_values_read_numbers_and_quoted_lists():
+    doc = 'x\nUser: 3 like P88 and 7, casual tone\nHints: ids "P88", "7"; count 3; tone "casual"; likely x\nCall:'
+    assert hinted_values(doc) == {"ids": ["P88", "7"], "count": 3.0, "tone": ["casual"]}
+
+
+def test_bound_arguments_are_pinned_to_the_hinted_values_and_required():
+    doc = 'x\nUser: give me 3 alternatives to product 88\nHints: ids "88"; count 3\nCall:'
+    schema = decision_schema([recommend.spec(), compare.spec(), describe.spec()], turn_numbers(doc),
+                             hinted_values(doc), bound=BOUND)
+    assert _args(schema, "recommend") == {"based_on": {"enum": ["88"]}, "limit": {"enum": [3]}}
+    assert _required(schema, "recommend") == ["based_on", "limit"]  # "history" is no longer a way out
+    assert _args(schema, "compare")["product_ids"]["items"] == {"enum": ["88"]}
+    assert _args(schema, "describe")["product_id"] == {"enum": ["88"]}
+
+
+def test_a_string_pinned_inside_an_enum_keeps_only_allowed_values():
+    doc = 'x\nUser: short and fun, P3\nHints: ids "P3"; tone "fun"; length "short"\nCall:'
+    schema = decision_schema([describe.spec()], turn_numbers(doc), hinted_values(doc), bound=BOUND)
+    assert _args(schema, "describe") == {"product_id": {"enum": ["P3"]}, "tone": {"enum": ["fun"]},
+                                         "length": {"enum": ["short"]}}
+    doc = 'x\nUser: P3\nHints: ids "P3"; length "huge"\nCall:'  # not one of the enum's values: left free
+    schema = decision_schema([describe.spec()], turn_numbers(doc), hinted_values(doc), bound=BOUND)
+    assert _args(schema, "describe")["length"]["enum"] == ["short", "medium", "long"]
+
+
+def test_without_a_hinted_value_a_bound_argument_stays_free():
+    doc = "x\nUser: add the first one\nHints: -\nCall:"
+    schema = decision_schema([recommend.spec(), describe.spec()], turn_numbers(doc), hinted_values(doc),
+                             bound=BOUND)
+    # any string: an id from an earlier result may be used; no number was written, so no limit is offered
+    assert _args(schema, "recommend") == {"based_on": {"type": "string"}}
+    assert _required(schema, "describe") == ["product_id"]
+    # governed and bound: tone comes from the hints or not at all
+    schema = decision_schema([describe.spec()], turn_numbers(doc), hinted_values(doc),
+                             governed={"tone", "length"}, bound=BOUND)
+    assert set(_args(schema, "describe")) == {"product_id"}
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("add item 9 to the cart, quantity 2", 'ids "9"; count 2'),
+    ("add three of P61 to my cart", 'ids "P61"; count 3'),
+    ("description for item P30 please, casual tone, medium length", 'ids "P30"; tone "casual"; length "medium"'),
+    ("write copy for product 99, keep it short", 'ids "99"; length "short"'),
+    ("write a short, technical description of item P61", 'ids "P61"; tone "technical"; length "short"'),
+    ("sales copy for P140 in a luxury tone", 'ids "P140"; tone "luxury"'),
+    ("a one-liner for P5 please", 'ids "P5"; length "short"'),
+    ("how long is the warranty on P82", 'ids "P82"'),
+    ("Show me everything in the groceries category under $5", 'max_price 5; category "groceries"'),
+    ("browse the home decor section", 'category "home decor"'),
+    ("which category is P5 in?", 'ids "P5"'),
+    ("is this the same category?", "-"),
+])
+def test_value_hints_read_quantities_categories_tone_and_length(text, hint):
+    assert value_hints(text) == hint
+
+
+def test_ids_narrow_the_likely_tool_and_a_bound_without_ids_means_a_search():
+    index = IntentIndex({"add_to_cart": ["add N to cart"], "view_cart": ["show my cart", "what is in my cart"],
+                         "search_catalog": ["show me hello"]}, bag_of_words, k=2)
+    hints = ShoppingHints(index)
+    assert hints("show my cart") == "likely view_cart"
+    assert hints("show my cart P4") == 'ids "P4"; likely add_to_cart'  # the only id-taking tool it knows
+    assert hints("show my cart under $5") == "max_price 5; likely search_catalog"
+    assert ShoppingHints.bindings["based_on"] == "ids" and "tone" in ShoppingHints.arguments

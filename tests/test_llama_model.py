@@ -229,6 +229,39 @@ def test_reply_after_a_tool_result_streams_and_reuses_the_prefix(model, decision
     print(f"reply {seconds:.2f}s: {''.join(texts)!r} {usage2}")
 
 
+@tool
+def recommend_products(based_on: str = "history", limit: int = 5):
+    """Recommendations from the shopper's history or related to a product."""
+
+
+def id_and_count_hints(text: str) -> str:
+    """A pre-parse of the kind tools/hints.py makes: ids and a count, as `name value` pairs."""
+    ids = [w.strip("?,.") for w in text.split() if w.strip("?,.").upper().startswith("P")
+           and w.strip("?,.")[1:].isdigit()]
+    count = next((w for w in text.split() if w.isdigit()), None)
+    parts = (['ids ' + ", ".join(f'"{i}"' for i in ids)] if ids else []) + ([f"count {count}"] if count else [])
+    return "; ".join(parts) or "-"
+
+
+id_and_count_hints.bindings = {"based_on": "ids", "limit": "count"}  # type: ignore[attr-defined]
+
+
+@pytest.mark.model
+def test_hinted_values_pin_the_real_models_arguments():
+    """The 270M base model tends to answer "history" for "like P51"; the pinned grammar leaves it no choice."""
+    from agent.models.embedded import embedded_model_path
+    from agent.models.llama import LlamaCppModel
+
+    few_shot = [{"user": "recommend something for me",
+                 "call": {"tool": "recommend_products", "args": {"based_on": "history"}}}]
+    pinned = LlamaCppModel(embedded_model_path(), n_ctx=1024, few_shot=few_shot, max_tokens=32,
+                           hints=id_and_count_hints)
+    chunks = list(pinned.stream([SYSTEM, {"role": "user", "content": "give me 3 alternatives to P51"}],
+                                [recommend_products.spec()]))
+    call = next(c for c in chunks if isinstance(c, ToolCall))
+    assert (call.name, json.loads(call.arguments)) == ("recommend_products", {"based_on": "P51", "limit": 3})
+
+
 @pytest.mark.model
 def test_a_prompt_beyond_the_context_window_overflows(model):
     huge = {"role": "user", "content": "cheap wireless earbuds with long battery life " * 400}

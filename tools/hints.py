@@ -1,20 +1,24 @@
-"""The shop's pre-parse of a shopper line for small models: ids, price and rating bounds, counts, likely tool.
+"""The shop's pre-parse of a shopper line for small models: ids, price and rating bounds, counts, copy tone and
+length, likely tool.
 
 The grammar protocol shows it on a "Hints:" line before each tool decision (see agent/models/grammar.py),
 so the model copies values found deterministically here instead of recalling them from the sentence, and
-sees which tool the nearest hand-labelled lines (prompts/intents.yaml, MiniLM cosine) needed.
+sees which tool the nearest hand-labelled lines (prompts/intents.yaml, MiniLM cosine) needed. Two facts
+outrank the neighbours: a line naming product ids wants a tool that takes one, and a line with a price or
+rating bound and no id is a search (no other tool takes a bound).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 import numpy as np
 
 from agent.prompts import load_yaml
 from tools.catalog.query import parse_query
+from tools.copy_style import find_length, find_tone
 
 __all__ = ["IntentIndex", "ShoppingHints", "shopping_hints", "value_hints"]
 
@@ -23,10 +27,22 @@ _ID_LIST = re.compile(r"(?i)\b(?:products?|items?|ids?)\s*#?\s*(p?\d+(?:\s*(?:,|
                       r"(?:(?:product|item)\s*)?#?\s*p?\d+)*)\b")
 _PID = re.compile(r"(?i)(?<![\w$.])(?:#\s*)?p\d+\b|(?<![\w$.])#\d+\b")
 _NUM_IN_LIST = re.compile(r"(?i)p?\d+")
-# A count the shopper states: "3 of", "5 x", "1 unit", "top 4", "3 alternatives", "a few"-less numbers only.
-_COUNT = re.compile(r"(?i)\b(?:top|best)\s+(\d{1,2})\b|(?<![\d.,])\b(\d{1,2})\s*(?:x(?![\w-])|×|of\b|units?\b|pcs\b|pieces?\b|"
+# A count the shopper states: "3 of", "5 x", "1 unit", "top 4", "3 alternatives", "quantity 2", "two of".
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "a couple of": 2, "a pair of": 2, "a dozen": 12, "twelve": 12}
+_N = r"(\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+_COUNT = re.compile(rf"(?i)\b(?:top|best)\s+{_N}\b|\b(?:add|buy|put|get|order|take)\s+(?:me\s+)?(\d{{1,2}})\s*(?:$|[,.!]|"
+                    r"\s+(?:to|in|into|please|pls|more)\b)|\b(?:quantity|qty)\s*(?:of\s*|[:=]\s*)?(\d{{1,2}})\b|"
+                    rf"(?<![\d.,$])\b{_N}\s*(?:x(?![\w-])|×|of\b|units?\b|pcs\b|pieces?\b|"
                     r"more\b|alternatives?\b|options?\b|picks?\b|suggestions?\b|recommendations?\b|ideas?\b|"
-                    r"things\b|similar\b|others?\b)")
+                    r"things\b|similar\b|others?\b|items?\s+like\b|products?\s+like\b)")
+# "in the groceries category", "browse the home decor section", "category: shoes": the shopper names a category.
+_CATEGORY = re.compile(r"(?i)\b(?:the|browse|your|in|from)\s+(?!(?:the|a|an|your|our|this|that|same|other|which|what)\b)"
+                       r"([a-z][a-z&'-]*(?:\s+[a-z&'-]+){0,2}?)\s+(?:category|section|department|aisle)\b|"
+                       r"\b(?:in\s+(?:the\s+)?category|category\s*(?::|=|named|called))\s*"
+                       r"\"?([a-z][a-z&'-]*(?:\s+(?!under|over|below|above|for|with|rated|only|please|pls)"
+                       r"[a-z&'-]+){0,2})\"?")
+_NOT_CATEGORY = frozenset("same other this that whole entire a an the which what in of for from to at on".split())
 # parse_query reads "nothing over 80" as a lower bound (it sees "over 80"); shoppers mean a cap.
 _NOT_OVER = re.compile(r"(?i)\b(?:nothing|not(?:hing)?|none|no(?:thing)?)\s+(?:over|above|more\s+than)\b")
 
@@ -42,6 +58,14 @@ def _ids(text: str) -> list[str]:
         if pid not in out:
             out.append(pid)
     return out
+
+
+def _category(text: str) -> str | None:
+    for m in _CATEGORY.finditer(text):
+        words = (m.group(1) or m.group(2)).lower().split()
+        if words[0] not in _NOT_CATEGORY and words[-1] not in _NOT_CATEGORY:
+            return " ".join(words)
+    return None
 
 
 def _strip_ids(text: str) -> str:
@@ -66,7 +90,16 @@ def value_hints(text: str) -> str:
             parts.append(f"{key} {_number(value)}")
     count = _COUNT.search(rest)
     if count:
-        parts.append(f"count {count.group(1) or count.group(2)}")
+        said = next(g for g in count.groups() if g).lower()
+        parts.append(f"count {_NUMBER_WORDS.get(said, said)}")
+    category = _category(rest)
+    if category:
+        parts.append(f'category "{category}"')
+    tone, length = find_tone(rest), find_length(rest)
+    if tone:
+        parts.append(f'tone "{tone}"')
+    if length:
+        parts.append(f'length "{length}"')
     return "; ".join(parts) or "-"
 
 
@@ -82,21 +115,32 @@ class IntentIndex:
         self._embed, self.k = embed, k
         self._vectors = embed([_MASK.sub("N", line) for lines in labelled.values() for line in lines])
 
-    def nearest(self, text: str) -> str:
+    def nearest(self, text: str, among: Collection[str] | None = None) -> str:
+        """The tool the k nearest lines vote for; with `among`, only lines labelled with one of those tools vote."""
         sims = self._vectors @ self._embed([_MASK.sub("N", text)])[0]
+        if among is not None:
+            sims = np.where([label in among for label in self.labels], sims, -np.inf)
         votes: Counter[str] = Counter()
         for i in np.argsort(-sims)[: self.k]:
-            votes[self.labels[i]] += float(sims[i])
-        return votes.most_common(1)[0][0]
+            if np.isfinite(sims[i]):
+                votes[self.labels[i]] += float(sims[i])
+        return votes.most_common(1)[0][0] if votes else "none"
 
 
 class ShoppingHints:
     """`ids "42"; max_price 80; likely get_product`: values plus the nearest labelled lines' tool (cached)."""
 
-    # Optional arguments the grammar takes from these hints alone. Brand, category and stock are never hinted,
-    # so the model leaves them in the query words, where search_catalog's own parser reads them; a small
-    # model otherwise invents them ("brand": "Office Chair").
-    arguments = frozenset({"max_price", "min_price", "min_rating", "brand", "category", "in_stock"})
+    # Optional arguments the grammar takes from these hints alone. Brand and stock are never hinted, and a
+    # category only when the shopper says "the X category", so the model leaves them in the query words, where
+    # search_catalog's own parser reads them; a small model otherwise invents them ("brand": "Office Chair").
+    arguments = frozenset({"max_price", "min_price", "min_rating", "brand", "category", "in_stock", "tone",
+                           "length", "limit", "quantity"})
+    # Arguments pinned to the hinted value when there is one, free otherwise (an id may come from a result).
+    bindings = {"product_id": "ids", "product_ids": "ids", "based_on": "ids", "quantity": "count", "limit": "count",
+                "tone": "tone", "length": "length", "category": "category"}
+    # The tools that take a product id; a line that names one wants one of these.
+    id_tools = frozenset({"get_product", "compare_products", "summarize_reviews", "write_description",
+                          "recommend_products", "add_to_cart", "remove_from_cart"})
 
     def __init__(self, index: IntentIndex | None = None) -> None:
         self._index = index
@@ -106,13 +150,22 @@ class ShoppingHints:
         if text not in self._cache:
             values = value_hints(text)
             parts = [] if values == "-" else [values]
-            index = self._intents()
-            if index is not None:
-                parts.append("likely " + index.nearest(text))
+            likely = self._likely(text, values)
+            if likely:
+                parts.append("likely " + likely)
             if len(self._cache) > 4096:  # the document re-hints every user line at each step: keep them, bounded
                 self._cache.clear()
             self._cache[text] = "; ".join(parts) or "-"
         return self._cache[text]
+
+    def _likely(self, text: str, values: str) -> str | None:
+        has_ids = values.startswith("ids ")
+        if not has_ids and re.search(r"\b(?:max_price|min_price|min_rating) ", values):
+            return "search_catalog"
+        index = self._intents()
+        if index is None:
+            return None
+        return index.nearest(text, self.id_tools if has_ids else None)
 
     def _intents(self) -> IntentIndex | None:
         if self._index is None:
@@ -141,3 +194,4 @@ def shopping_hints(text: str) -> str:
 
 
 shopping_hints.arguments = ShoppingHints.arguments  # type: ignore[attr-defined]
+shopping_hints.bindings = ShoppingHints.bindings  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Collection, Literal
+from typing import Any, Callable, Collection, Literal, Mapping
 
 import jinja2
 
@@ -36,26 +36,36 @@ _KEEP = {"type", "properties", "required", "additionalProperties", "items", "pre
          "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "$defs", "definitions", "minLength", "maxLength",
          "pattern", "format"}
 _FORMATS = {"date", "time", "date-time", "uuid"}
-_NAMED = re.compile(r"(?:^|;\s*)([a-z_]+) (\d+(?:\.\d+)?)(?=\s*(?:;|$))")
+# One `name value` pair of a hints line: a number, or one or more quoted strings (`ids "42", "P61"`).
+_NAMED = re.compile(r'(?:^|;\s*)([a-z_]+) (\d+(?:\.\d+)?|"[^"]*"(?:\s*,\s*"[^"]*")*)(?=\s*(?:;|$))')
+_QUOTED = re.compile(r'"([^"]*)"')
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
 
 
+Hinted = dict[str, float | list[str]]
+
+
 def decision_schema(tools: list[dict[str, Any]], numbers: list[float] | None = None,
-                    named: dict[str, float] | None = None, governed: Collection[str] = ()) -> dict[str, Any]:
+                    named: Hinted | None = None, governed: Collection[str] = (),
+                    bound: Mapping[str, str] | None = None) -> dict[str, Any]:
     """anyOf `{"tool": NAME, "args": <its parameters>}` for every tool, plus `{"tool": "none"}`.
 
     With `numbers`, an optional numeric argument may only take one of them (and is left out when none fits):
     a small model otherwise invents prices and limits nobody stated ("max_price": 50 on every search).
     Optional arguments in `governed` (the ones the app's hints read) are required with the value `named` gives
     them (the hints line's `name value`) and left out otherwise: "min_rating 4.5" cannot arrive as max_price,
-    and "between 50 and 100" cannot lose its lower bound. The tool's choice stays the model's."""
+    and "between 50 and 100" cannot lose its lower bound. Arguments in `bound` (argument -> hint name) are
+    pinned when the hints name a value, and free otherwise: `ids "88"` makes based_on "88" (not "history"),
+    `count 3` makes quantity 3; with no ids hinted a call may still use one from an earlier result. The tool's
+    choice stays the model's."""
     defs: dict[str, Any] = {}
     choices = []
     for spec in tools:
         fn = spec["function"]
         params = _grammar_schema(fn.get("parameters") or {"type": "object", "properties": {}})
+        params, pinned = _pin(params, named or {}, bound or {})
         if numbers is not None:
-            params = _limit_numbers(params, numbers, named or {}, frozenset(governed))
+            params = _limit_numbers(params, numbers, named or {}, frozenset(governed) - pinned, pinned)
         # Each tool's $defs move to the top (refs are resolved from the root); prefix them to avoid clashes.
         prefix = f"{fn['name']}__"
         params = _rename_refs(params, prefix)
@@ -70,11 +80,12 @@ def decision_schema(tools: list[dict[str, Any]], numbers: list[float] | None = N
 
 
 def decision_gbnf(tools: list[dict[str, Any]], numbers: list[float] | None = None,
-                  named: dict[str, float] | None = None, governed: Collection[str] = ()) -> str:
+                  named: Hinted | None = None, governed: Collection[str] = (),
+                  bound: Mapping[str, str] | None = None) -> str:
     """GBNF for one `Call:` line: a space, then a decision object (the prompt ends with "Call:")."""
     from llama_cpp.llama_grammar import json_schema_to_gbnf
 
-    lines = json_schema_to_gbnf(json.dumps(decision_schema(tools, numbers, named, governed))).splitlines()
+    lines = json_schema_to_gbnf(json.dumps(decision_schema(tools, numbers, named, governed, bound))).splitlines()
     # A small model can loop on a digit ("max_price": 3000000000000000 until max_tokens): no argument needs
     # more than 9 integer or 6 decimal digits, so the grammar stops such loops (the converter allows 16).
     rules = {line.split(" ::= ", 1)[0]: line for line in lines}
@@ -94,23 +105,74 @@ def turn_numbers(document: str) -> list[float]:
     return sorted(set(found))
 
 
-def hinted_values(document: str) -> dict[str, float]:
-    """`name value` pairs on the current turn's "Hints:" line (`max_price 80; min_rating 4`)."""
+def hinted_values(document: str) -> Hinted:
+    """`name value` pairs on the current turn's "Hints:" line (`max_price 80; ids "42", "P7"; tone "casual"`):
+    numbers as floats, quoted values as lists of strings."""
     turn = document[document.rfind("\nUser: ") + 1:]
     line = next((ln for ln in turn.splitlines() if ln.startswith("Hints: ")), "")
-    return {m.group(1): float(m.group(2)) for m in _NAMED.finditer(line[len("Hints: "):])}
+    out: Hinted = {}
+    for m in _NAMED.finditer(line[len("Hints: "):]):
+        value = m.group(2)
+        out[m.group(1)] = _QUOTED.findall(value) if value.startswith('"') else float(value)
+    return out
 
 
-def _limit_numbers(params: dict[str, Any], numbers: list[float], named: dict[str, float],
-                   governed: frozenset[str]) -> dict[str, Any]:
+def _pin(params: dict[str, Any], named: Hinted, bound: Mapping[str, str]) -> tuple[dict[str, Any], frozenset[str]]:
+    """Bound arguments the hints give a value for: restricted to those values and required."""
+    props, required, pinned = dict(params.get("properties") or {}), list(params.get("required", [])), set()
+    for name, sub in props.items():
+        hint = bound.get(name)
+        if hint is None or hint not in named:
+            continue
+        values = named[hint] if isinstance(named[hint], list) else [named[hint]]
+        restricted = _restrict(sub, values)
+        if restricted is not None:
+            props[name], pinned = restricted, pinned | {name}
+            required += [] if name in required else [name]
+    if not pinned:
+        return params, frozenset()
+    return {**params, "properties": props, "required": required}, frozenset(pinned)
+
+
+def _restrict(schema: dict[str, Any], values: list[Any]) -> dict[str, Any] | None:
+    """`schema` narrowed to `values` (numbers, strings, or arrays of strings), or None where none fits."""
+    kind = _numeric_type(schema)
+    if kind is not None:
+        nums = [float(v) for v in values if isinstance(v, (int, float)) or _is_number(v)]
+        allowed: list[Any] = [int(n) if n.is_integer() else n for n in nums if kind != "integer" or n.is_integer()]
+        return {"enum": allowed} if allowed else None
+    options = schema.get("anyOf") or [schema]
+    array = next((o for o in options if isinstance(o, dict) and o.get("type") == "array"), None)
+    if array is not None:
+        items = _restrict(array.get("items") or {"type": "string"}, values)
+        return {**array, "items": items} if items is not None else None
+    if not any(isinstance(o, dict) and (o.get("type") == "string" or "enum" in o) for o in options):
+        return None
+    strings = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in values]
+    enum = next((o["enum"] for o in options if isinstance(o, dict) and "enum" in o), None)
+    allowed = [v for v in strings if enum is None or v in enum]
+    return {"enum": allowed} if allowed else None
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _limit_numbers(params: dict[str, Any], numbers: list[float], named: Hinted,
+                   governed: frozenset[str], pinned: frozenset[str] = frozenset()) -> dict[str, Any]:
     required = list(params.get("required", []))
     props = {}
     for name, sub in (params.get("properties") or {}).items():
         kind = _numeric_type(sub)
-        if name in required or (kind is None and name not in governed):
+        if name in required or name in pinned or (kind is None and name not in governed):
             props[name] = sub
             continue
-        pool = ([named[name]] if name in named else []) if name in governed else numbers
+        hinted = named.get(name)
+        pool = ([hinted] if isinstance(hinted, float) else []) if name in governed else numbers
         allowed = [int(n) if n.is_integer() else n for n in pool if kind != "integer" or n.is_integer()]
         if allowed:
             props[name] = {"enum": allowed}
@@ -213,6 +275,11 @@ class GrammarDocument:
     def governed(self) -> frozenset[str]:
         """The optional arguments only the hints may set."""
         return frozenset(getattr(self.hints, "arguments", ()))
+
+    @property
+    def bound(self) -> dict[str, str]:
+        """Argument -> hint name: pinned to the hinted value when there is one (the hints' `bindings`)."""
+        return dict(getattr(self.hints, "bindings", {}))
 
     def __post_init__(self) -> None:
         env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False,

@@ -89,7 +89,8 @@ class LlamaCppModel:
         doc, step = self.document.render(messages, tools)
         usage = Usage()
         if step == "decide":
-            gbnf = self._gbnf(tools, turn_numbers(doc), hinted_values(doc), self.document.governed)
+            gbnf = self._gbnf(tools, turn_numbers(doc), hinted_values(doc), self.document.governed,
+                              self.document.bound)
             text = "".join(self._generate(self._tokenize(doc), usage, gbnf=gbnf))
             name, arguments = _decision(text)
             if name != NONE:
@@ -101,13 +102,14 @@ class LlamaCppModel:
         yield usage
 
     def _gbnf(self, tools: list[dict[str, Any]], numbers: list[float] | None = None,
-              named: dict[str, float] | None = None, governed: frozenset[str] = frozenset()) -> str:
-        key = json.dumps([tools, numbers, named, sorted(governed)], sort_keys=True)
+              named: dict[str, Any] | None = None, governed: frozenset[str] = frozenset(),
+              bound: dict[str, str] | None = None) -> str:
+        key = json.dumps([tools, numbers, named, sorted(governed), bound], sort_keys=True)
         if key not in self._grammars:
             if len(self._grammars) > 256:  # one per distinct set of numbers: keep the cache bounded
                 self._grammars.clear()
             try:
-                self._grammars[key] = decision_gbnf(tools, numbers, named, governed)
+                self._grammars[key] = decision_gbnf(tools, numbers, named, governed, bound)
             except Exception as e:  # a schema construct the converter cannot express
                 raise ModelError(f"cannot build a tool-choice grammar for these tools: {e}") from e
         return self._grammars[key]
