@@ -38,6 +38,7 @@ class SessionStore:
         self._db = sqlite3.connect(self.path, check_same_thread=False)
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.executescript(_SCHEMA)
+        self._stored: dict[str, list[str]] = {}  # session id -> the message bodies in the database
 
     def create(self, shopper_id: str | None = None, model: str | None = None) -> str:
         sid, now = uuid.uuid4().hex[:12], time.time()
@@ -58,20 +59,31 @@ class SessionStore:
                                (session_id,)).fetchone()
         if row is None:
             raise KeyError(f"no session {session_id!r} in {self.path}")
-        bodies = self._db.execute("SELECT body FROM messages WHERE session_id = ? ORDER BY idx", (session_id,))
-        return SessionRecord(*row, messages=[json.loads(b) for (b,) in bodies])
+        bodies = [b for (b,) in self._db.execute("SELECT body FROM messages WHERE session_id = ? ORDER BY idx",
+                                                 (session_id,))]
+        self._stored[session_id] = bodies
+        return SessionRecord(*row, messages=[json.loads(b) for b in bodies])
 
     def save(self, session_id: str, messages: list[dict[str, Any]]) -> None:
-        """Replace the stored transcript; one transaction, so a crash leaves the previous version intact."""
+        """Store the transcript: only messages that differ from what is stored are written (a turn appends a
+        few), in one transaction, so a crash leaves the previous version intact."""
+        bodies = [json.dumps(m, ensure_ascii=False) for m in messages]
+        stored = self._stored.get(session_id)
+        if stored is None:
+            stored = [b for (b,) in self._db.execute(
+                "SELECT body FROM messages WHERE session_id = ? ORDER BY idx", (session_id,))]
+        same = next((i for i, (a, b) in enumerate(zip(stored, bodies)) if a != b), min(len(stored), len(bodies)))
         with self._db:
-            self._db.execute("DELETE FROM messages WHERE session_id = ?", (session_id,))
+            self._db.execute("DELETE FROM messages WHERE session_id = ? AND idx >= ?", (session_id, same))
             self._db.executemany("INSERT INTO messages VALUES (?, ?, ?)",
-                                 [(session_id, i, json.dumps(m, ensure_ascii=False)) for i, m in enumerate(messages)])
+                                 [(session_id, i, bodies[i]) for i in range(same, len(bodies))])
             self._db.execute("UPDATE sessions SET updated = ? WHERE id = ?", (time.time(), session_id))
+        self._stored[session_id] = bodies
 
     def reset(self, session_id: str) -> None:
         with self._db:
             self._db.execute("DELETE FROM messages WHERE session_id = ?", (session_id,))
+        self._stored[session_id] = []
 
     def close(self) -> None:
         self._db.close()

@@ -66,6 +66,28 @@ def test_sessions_persist_and_resume(tmp_path):
         again.load("nope")
 
 
+def test_saving_writes_only_what_changed(tmp_path):
+    store = SessionStore(tmp_path / "s.db")
+    sid = store.create("S1")
+    msgs = conversation(3)
+    store.save(sid, msgs)
+
+    def changes(messages):
+        before = store._db.total_changes
+        store.save(sid, messages)
+        return store._db.total_changes - before
+
+    assert changes(msgs + [{"role": "user", "content": "more"}]) == 1 + 1  # one insert, the session's time
+    edited = [*msgs[:2], {"role": "user", "content": "edited"}, *msgs[3:]]
+    # from the change on: the stored tail (12 rows, "more" included) deleted and the new one (11) written
+    assert changes(edited) == 1 + (len(msgs) + 1 - 2) + (len(edited) - 2)
+    assert changes(edited[:5]) == 1 + (len(edited) - 5)  # shorter: the rest is deleted
+    assert SessionStore(tmp_path / "s.db").load(sid).messages == edited[:5]
+    store.reset(sid)
+    assert store.load(sid).messages == [] and changes(msgs[:2]) == 1 + 2
+    assert SessionStore(tmp_path / "s.db").load(sid).messages == msgs[:2]
+
+
 def test_trimmed_window_is_what_the_model_sees_but_history_is_kept():
     model = ScriptedModel([{"text": "ok"}], context_window=700)
     agent = Agent(model, ToolRegistry(), system_prompt="sys", messages=[{"role": "system", "content": "sys"}])
