@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from agent.models.base import ToolCall
-from agent.models.grammar import GrammarDocument, decision_gbnf, decision_schema, hinted_values, turn_numbers
+from agent.models.grammar import (GrammarDocument, decision_gbnf, decision_schema, hinted_values, seen_values,
+                                  turn_numbers)
 from agent.prompts import load_yaml
 from agent.tools import tool
 from tools.hints import IntentIndex, ShoppingHints, value_hints
@@ -257,3 +258,41 @@ def test_ids_narrow_the_likely_tool_and_a_bound_without_ids_means_a_search():
     assert hints("show my cart P4") == 'ids "P4"; likely add_to_cart'  # the only id-taking tool it knows
     assert hints("show my cart under $5") == "max_price 5; likely search_catalog"
     assert ShoppingHints.bindings["based_on"] == "ids" and "tone" in ShoppingHints.arguments
+
+
+def test_ids_come_from_the_conversation_or_the_tool_cannot_be_chosen():
+    live = ('User: headphones please\nHints: -\nCall: {"tool": "search"}\n'
+            'Result: {"results":[{"id":"P0001","title":"A"},{"id":"P0002","title":"B"}]}\nAssistant: Two.\n\n'
+            'User: tell me about product 7\nHints: ids "7"\nCall: {}\n\nUser: add the first one\nHints: -\nCall:')
+    seen = seen_values(live, {"ids": ("id", "product_id")})
+    assert seen == {"ids": ["P0001", "P0002", "7"]}
+    doc = "x\n" + live
+    schema = decision_schema([recommend.spec(), describe.spec()], turn_numbers(doc), hinted_values(doc),
+                             bound=BOUND, seen=seen)
+    assert _args(schema, "describe")["product_id"] == {"enum": ["P0001", "P0002", "7"]}
+    # an optional id keeps its default as a choice, written out
+    assert _args(schema, "recommend")["based_on"] == {"enum": ["P0001", "P0002", "7", "history"]}
+    assert _required(schema, "recommend") == ["based_on"]
+    fresh = "x\nUser: i am looking for 10 pounds of sea salt\nHints: -\nCall:"
+    schema = decision_schema([recommend.spec(), describe.spec(), search_catalog.spec()], turn_numbers(fresh),
+                             hinted_values(fresh), bound=BOUND, seen={"ids": []})
+    tools = [c["properties"]["tool"]["const"] for c in schema["anyOf"]]
+    assert tools == ["recommend", "search_catalog", "none"]  # no id anywhere: describe(product_id) is impossible
+    assert _args(schema, "recommend")["based_on"] == {"enum": ["history"]}
+
+
+def test_the_document_reports_ids_seen_after_its_examples_only():
+    hints = ShoppingHints(IntentIndex({"none": ["hi"]}, bag_of_words))
+    doc = GrammarDocument(FEW_SHOT, hints=hints)
+    user = {"role": "user", "content": "hello"}
+    text, _ = doc.render([user], SPECS)
+    assert 'ids "7"' in text  # the example's hint: not an id of this conversation
+    assert doc.seen(text) == {"ids": []}
+    call = ToolCall("call_1", "search_catalog", '{"query": "x"}')
+    convo = [user, {"role": "assistant", "content": None, "tool_calls": [call.to_message()]},
+             {"role": "tool", "tool_call_id": "call_1", "content": '{"results": [{"id": "P9"}]}'},
+             {"role": "assistant", "content": "One."}, {"role": "user", "content": "add it"}]
+    text, _ = doc.render(convo, SPECS)
+    assert doc.seen(text) == {"ids": ["P9"]}
+    plain = GrammarDocument(FEW_SHOT, hints=fake_hints)  # hints without result_keys: ids are not tracked
+    assert plain.seen(plain.render(convo, SPECS)[0]) is None

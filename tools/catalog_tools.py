@@ -46,7 +46,8 @@ def product_detail(product: Product, reviews: int = 3) -> dict[str, Any]:
 @tool
 def search_catalog(
     ctx: ToolContext,
-    query: Annotated[str, Field(min_length=1, description="what the shopper is looking for, in words")],
+    query: Annotated[str, Field(min_length=1, max_length=200,
+                                description="what the shopper is looking for, in words")],
     max_price: Price = None,
     min_price: Price = None,
     category: str | None = None,

@@ -32,7 +32,7 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "ten": 10, "a couple of": 2, "a pair of": 2, "a dozen": 12, "twelve": 12}
 _N = r"(\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 _COUNT = re.compile(rf"(?i)\b(?:top|best)\s+{_N}\b|\b(?:add|buy|put|get|order|take)\s+(?:me\s+)?(\d{{1,2}})\s*(?:$|[,.!]|"
-                    r"\s+(?:to|in|into|please|pls|more)\b)|\b(?:quantity|qty)\s*(?:of\s*|[:=]\s*)?(\d{{1,2}})\b|"
+                    r"\s+(?:to|in|into|please|pls|more)\b)|\b(?:quantity|qty)\s*(?:of\s*|[:=]\s*)?(\d{1,2})\b|"
                     rf"(?<![\d.,$])\b{_N}\s*(?:x(?![\w-])|×|of\b|units?\b|pcs\b|pieces?\b|"
                     r"more\b|alternatives?\b|options?\b|picks?\b|suggestions?\b|recommendations?\b|ideas?\b|"
                     r"things\b|similar\b|others?\b|items?\s+like\b|products?\s+like\b)")
@@ -138,6 +138,8 @@ class ShoppingHints:
     # Arguments pinned to the hinted value when there is one, free otherwise (an id may come from a result).
     bindings = {"product_id": "ids", "product_ids": "ids", "based_on": "ids", "quantity": "count", "limit": "count",
                 "tone": "tone", "length": "length", "category": "category"}
+    # Ids also come from results (and earlier lines): a call's id must be one the conversation has shown.
+    result_keys = {"ids": ("id", "product_id")}
     # The tools that take a product id; a line that names one wants one of these.
     id_tools = frozenset({"get_product", "compare_products", "summarize_reviews", "write_description",
                           "recommend_products", "add_to_cart", "remove_from_cart"})
@@ -195,3 +197,4 @@ def shopping_hints(text: str) -> str:
 
 shopping_hints.arguments = ShoppingHints.arguments  # type: ignore[attr-defined]
 shopping_hints.bindings = ShoppingHints.bindings  # type: ignore[attr-defined]
+shopping_hints.result_keys = ShoppingHints.result_keys  # type: ignore[attr-defined]

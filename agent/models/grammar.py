@@ -23,7 +23,7 @@ from typing import Any, Callable, Collection, Literal, Mapping
 
 import jinja2
 
-__all__ = ["GrammarDocument", "decision_gbnf", "decision_schema", "hinted_values", "signature",
+__all__ = ["GrammarDocument", "decision_gbnf", "decision_schema", "hinted_values", "seen_values", "signature",
            "turn_numbers"]
 
 HEADER_TEMPLATE = Path(__file__).resolve().parents[2] / "prompts" / "grammar_header.j2"
@@ -47,7 +47,8 @@ Hinted = dict[str, float | list[str]]
 
 def decision_schema(tools: list[dict[str, Any]], numbers: list[float] | None = None,
                     named: Hinted | None = None, governed: Collection[str] = (),
-                    bound: Mapping[str, str] | None = None) -> dict[str, Any]:
+                    bound: Mapping[str, str] | None = None,
+                    seen: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
     """anyOf `{"tool": NAME, "args": <its parameters>}` for every tool, plus `{"tool": "none"}`.
 
     With `numbers`, an optional numeric argument may only take one of them (and is left out when none fits):
@@ -56,14 +57,20 @@ def decision_schema(tools: list[dict[str, Any]], numbers: list[float] | None = N
     them (the hints line's `name value`) and left out otherwise: "min_rating 4.5" cannot arrive as max_price,
     and "between 50 and 100" cannot lose its lower bound. Arguments in `bound` (argument -> hint name) are
     pinned when the hints name a value, and free otherwise: `ids "88"` makes based_on "88" (not "history"),
-    `count 3` makes quantity 3; with no ids hinted a call may still use one from an earlier result. The tool's
-    choice stays the model's."""
+    `count 3` makes quantity 3. A bound argument whose hint is also in `seen` (values the conversation has
+    shown so far: ids in earlier hints and results) takes, when this turn's hints name none, one of those or
+    its default (written out); with none seen a tool that requires it cannot be chosen: a model cannot
+    invent a product id. The tool's choice among the rest stays the model's."""
     defs: dict[str, Any] = {}
     choices = []
     for spec in tools:
         fn = spec["function"]
-        params = _grammar_schema(fn.get("parameters") or {"type": "object", "properties": {}})
-        params, pinned = _pin(params, named or {}, bound or {})
+        raw = fn.get("parameters") or {"type": "object", "properties": {}}
+        defaults = {k: v.get("default") for k, v in (raw.get("properties") or {}).items() if isinstance(v, dict)}
+        pinning = _pin(_grammar_schema(raw), named or {}, bound or {}, seen or {}, defaults)
+        if pinning is None:
+            continue  # it needs a value nobody has named yet
+        params, pinned = pinning
         if numbers is not None:
             params = _limit_numbers(params, numbers, named or {}, frozenset(governed) - pinned, pinned)
         # Each tool's $defs move to the top (refs are resolved from the root); prefix them to avoid clashes.
@@ -81,11 +88,11 @@ def decision_schema(tools: list[dict[str, Any]], numbers: list[float] | None = N
 
 def decision_gbnf(tools: list[dict[str, Any]], numbers: list[float] | None = None,
                   named: Hinted | None = None, governed: Collection[str] = (),
-                  bound: Mapping[str, str] | None = None) -> str:
+                  bound: Mapping[str, str] | None = None, seen: Mapping[str, list[str]] | None = None) -> str:
     """GBNF for one `Call:` line: a space, then a decision object (the prompt ends with "Call:")."""
     from llama_cpp.llama_grammar import json_schema_to_gbnf
 
-    lines = json_schema_to_gbnf(json.dumps(decision_schema(tools, numbers, named, governed, bound))).splitlines()
+    lines = json_schema_to_gbnf(json.dumps(decision_schema(tools, numbers, named, governed, bound, seen))).splitlines()
     # A small model can loop on a digit ("max_price": 3000000000000000 until max_tokens): no argument needs
     # more than 9 integer or 6 decimal digits, so the grammar stops such loops (the converter allows 16).
     rules = {line.split(" ::= ", 1)[0]: line for line in lines}
@@ -117,18 +124,51 @@ def hinted_values(document: str) -> Hinted:
     return out
 
 
-def _pin(params: dict[str, Any], named: Hinted, bound: Mapping[str, str]) -> tuple[dict[str, Any], frozenset[str]]:
-    """Bound arguments the hints give a value for: restricted to those values and required."""
+def seen_values(conversation: str, result_keys: Mapping[str, Collection[str]]) -> dict[str, list[str]]:
+    """For each hint name in `result_keys`: the values earlier "Hints:" lines of `conversation` named for it and
+    the string values of those JSON keys in its "Result:" lines, in order of appearance (the current turn's
+    line is read too; what it names is pinned anyway)."""
+    out: dict[str, list[str]] = {hint: [] for hint in result_keys}
+    for line in conversation.splitlines():
+        if line.startswith("Hints: "):
+            for m in _NAMED.finditer(line[len("Hints: "):]):
+                if m.group(1) in out and m.group(2).startswith('"'):
+                    out[m.group(1)] += _QUOTED.findall(m.group(2))
+        elif line.startswith("Result: "):
+            for hint, keys in result_keys.items():
+                pattern = r'"(?:' + "|".join(map(re.escape, keys)) + r')"\s*:\s*"([^"]+)"'
+                out[hint] += re.findall(pattern, line)
+    return {hint: list(dict.fromkeys(values)) for hint, values in out.items()}
+
+
+def _pin(params: dict[str, Any], named: Hinted, bound: Mapping[str, str], seen: Mapping[str, list[str]],
+         defaults: Mapping[str, Any]) -> tuple[dict[str, Any], frozenset[str]] | None:
+    """Bound arguments narrowed to the values hinted this turn (required) or seen earlier (plus the default);
+    None when a required one has no value to take."""
     props, required, pinned = dict(params.get("properties") or {}), list(params.get("required", [])), set()
-    for name, sub in props.items():
+    for name, sub in list(props.items()):
         hint = bound.get(name)
-        if hint is None or hint not in named:
+        if hint is None:
             continue
-        values = named[hint] if isinstance(named[hint], list) else [named[hint]]
-        restricted = _restrict(sub, values)
-        if restricted is not None:
-            props[name], pinned = restricted, pinned | {name}
-            required += [] if name in required else [name]
+        if hint in named:
+            restricted = _restrict(sub, named[hint] if isinstance(named[hint], list) else [named[hint]])
+            if restricted is not None:
+                props[name], pinned = restricted, pinned | {name}
+                required += [] if name in required else [name]
+            continue
+        if hint not in seen:
+            continue
+        default = defaults.get(name)
+        values = seen[hint] + ([default] if isinstance(default, str) and name not in required else [])
+        restricted = _restrict(sub, values) if values else None
+        if restricted is None and name in required:
+            return None
+        if restricted is None:
+            del props[name]
+        else:
+            props[name] = restricted
+            required += [] if name in required or not isinstance(default, str) else [name]
+        pinned.add(name)
     if not pinned:
         return params, frozenset()
     return {**params, "properties": props, "required": required}, frozenset(pinned)
@@ -280,6 +320,13 @@ class GrammarDocument:
     def bound(self) -> dict[str, str]:
         """Argument -> hint name: pinned to the hinted value when there is one (the hints' `bindings`)."""
         return dict(getattr(self.hints, "bindings", {}))
+
+    def seen(self, document: str) -> dict[str, list[str]] | None:
+        """Values the live conversation of `document` has shown for the hints' `result_keys` (None: none kept)."""
+        keys = getattr(self.hints, "result_keys", None)
+        if not keys or self._prefix_cache is None or not document.startswith(self._prefix_cache[1]):
+            return None
+        return seen_values(document[len(self._prefix_cache[1]):], keys)
 
     def __post_init__(self) -> None:
         env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False,

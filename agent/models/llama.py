@@ -90,7 +90,7 @@ class LlamaCppModel:
         usage = Usage()
         if step == "decide":
             gbnf = self._gbnf(tools, turn_numbers(doc), hinted_values(doc), self.document.governed,
-                              self.document.bound)
+                              self.document.bound, self.document.seen(doc))
             text = "".join(self._generate(self._tokenize(doc), usage, gbnf=gbnf))
             name, arguments = _decision(text)
             if name != NONE:
@@ -103,13 +103,13 @@ class LlamaCppModel:
 
     def _gbnf(self, tools: list[dict[str, Any]], numbers: list[float] | None = None,
               named: dict[str, Any] | None = None, governed: frozenset[str] = frozenset(),
-              bound: dict[str, str] | None = None) -> str:
-        key = json.dumps([tools, numbers, named, sorted(governed), bound], sort_keys=True)
+              bound: dict[str, str] | None = None, seen: dict[str, list[str]] | None = None) -> str:
+        key = json.dumps([tools, numbers, named, sorted(governed), bound, seen], sort_keys=True)
         if key not in self._grammars:
             if len(self._grammars) > 256:  # one per distinct set of numbers: keep the cache bounded
                 self._grammars.clear()
             try:
-                self._grammars[key] = decision_gbnf(tools, numbers, named, governed, bound)
+                self._grammars[key] = decision_gbnf(tools, numbers, named, governed, bound, seen)
             except Exception as e:  # a schema construct the converter cannot express
                 raise ModelError(f"cannot build a tool-choice grammar for these tools: {e}") from e
         return self._grammars[key]
