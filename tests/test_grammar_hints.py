@@ -13,7 +13,7 @@ from agent.models.grammar import (GrammarDocument, decision_gbnf, decision_schem
                                   turn_numbers)
 from agent.prompts import load_yaml
 from agent.tools import tool
-from tools.hints import IntentIndex, ShoppingHints, value_hints
+from tools.hints import IntentIndex, ShoppingHints, search_phrase, value_hints
 
 
 @tool
@@ -256,7 +256,7 @@ def test_ids_narrow_the_likely_tool_and_a_bound_without_ids_means_a_search():
     hints = ShoppingHints(index)
     assert hints("show my cart") == "likely view_cart"
     assert hints("show my cart P4") == 'ids "P4"; likely add_to_cart'  # the only id-taking tool it knows
-    assert hints("show my cart under $5") == "max_price 5; likely search_catalog"
+    assert hints("show my cart under $5") == 'max_price 5; query "my cart"; likely search_catalog'
     assert ShoppingHints.bindings["based_on"] == "ids" and "tone" in ShoppingHints.arguments
 
 
@@ -296,3 +296,50 @@ def test_the_document_reports_ids_seen_after_its_examples_only():
     assert doc.seen(text) == {"ids": ["P9"]}
     plain = GrammarDocument(FEW_SHOT, hints=fake_hints)  # hints without result_keys: ids are not tracked
     assert plain.seen(plain.render(convo, SPECS)[0]) is None
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("I'm looking for a laptop under $1000", "laptop"),
+    ("Need a new case for my iPhone 12", "case for my iPhone 12"),
+    ("what Rolex watches have you got", "Rolex watches"),
+    ("do you have any wireless earbuds?", "wireless earbuds"),
+    ("I need running shoes, nothing over 80 bucks", "running shoes"),
+    ("am looking for low rise yoga shorts for women, blue color", "low rise yoga shorts for women, blue color"),
+    ("can you find me a 2 pack of whitening toothpaste, and price lower than 20.00 dollars",
+     "2 pack of whitening toothpaste"),
+])
+def test_the_search_phrase_is_the_shoppers_words_without_opener_or_bounds(text, phrase):
+    assert search_phrase(text) == phrase
+
+
+def test_search_hints_carry_the_phrase_and_the_examples_copy_it():
+    index = IntentIndex({"search_catalog": ["looking for shoes"], "none": ["hello"]}, bag_of_words, k=1)
+    hints = ShoppingHints(index)
+    assert hints("I need a phone case under $20") == 'max_price 20; query "phone case"; likely search_catalog'
+    assert "query" not in hints("hello")  # only a search gets a query hint
+    for ex in load_yaml("fewshot.yaml"):  # the bank teaches copying it
+        if ex["call"] and ex["call"]["tool"] == "search_catalog":
+            assert ex["call"]["args"]["query"] == search_phrase(ex["user"]), ex["user"]
+
+
+def test_hints_that_decide_leave_the_model_their_tool_or_none():
+    class Deciding:
+        decides = "likely"
+
+        def __call__(self, text: str) -> str:
+            return {"is P4 in stock?": 'ids "P4"; likely get_product', "hi": "likely none",
+                    "x": "likely write_description"}.get(text, "-")
+
+    doc = GrammarDocument(FEW_SHOT, hints=Deciding())
+
+    def names(text: str) -> list[str]:
+        rendered, _ = doc.render([{"role": "user", "content": text}], SPECS)
+        return [t["function"]["name"] for t in doc.choices(rendered, SPECS)]
+
+    assert names("is P4 in stock?") == ["get_product"]
+    assert names("hi") == []  # only "none" is left in the grammar
+    assert names("x") == names("no hint") == ["search_catalog", "get_product"]  # unknown tool / no hint: all
+    rendered, _ = GrammarDocument(FEW_SHOT, hints=fake_hints).render([{"role": "user", "content": "hi"}], SPECS)
+    assert GrammarDocument(FEW_SHOT, hints=fake_hints).choices(rendered, SPECS) == SPECS  # hints that don't decide
+    tools = [c["properties"]["tool"]["const"] for c in decision_schema([])["anyOf"]]
+    assert tools == ["none"]

@@ -20,7 +20,7 @@ from agent.prompts import load_yaml
 from tools.catalog.query import parse_query
 from tools.copy_style import find_length, find_tone
 
-__all__ = ["IntentIndex", "ShoppingHints", "shopping_hints", "value_hints"]
+__all__ = ["IntentIndex", "ShoppingHints", "search_phrase", "shopping_hints", "value_hints"]
 
 # "product 42", "item P42", "P0042", "#42", "items 51 and 61", "products 3, 4 or 9".
 _ID_LIST = re.compile(r"(?i)\b(?:products?|items?|ids?)\s*#?\s*(p?\d+(?:\s*(?:,|and|or|&|vs\.?|versus)\s*"
@@ -74,6 +74,35 @@ def _strip_ids(text: str) -> str:
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# How shoppers open a request, and what trails it: neither is what they are looking for.
+_OPENER = re.compile(
+    r"(?i)^(?:(?:hi|hey|hello|ok|okay|so|well|please|pls)\b[,!.]?\s*)*(?:"
+    r"(?:i'?m\s+|i\s+am\s+|im\s+|am\s+)?(?:also\s+)?(?:looking|searching|shopping|hunting)\s+(?:for|to\s+buy)|"
+    r"(?:i'?m|i\s+am|im)\s+(?:interested\s+in|after|in\s+the\s+market\s+for)|"
+    r"i\s+(?:would|'d)\s+(?:like|love)(?:\s+to\s+(?:buy|get|find|see|order))?|"
+    r"(?:i\s+)?(?:really\s+)?(?:need|want)(?:\s+to\s+(?:buy|get|find|order))?|can\s+i\s+(?:get|have|buy|find)|"
+    r"(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:find|show|get|search\s+for|look\s+for|help\s+me\s+find)"
+    r"(?:\s+me)?|(?:please\s+)?(?:find|show|get|search\s+for|look\s+for|buy|order|add\s+to\s+my\s+list)(?:\s+me)?|"
+    r"(?:do|did)\s+you\s+(?:have|carry|sell|stock)|(?:is|are)\s+there|have\s+you\s+got|got|what|which)\b")
+_LEAD = re.compile(r"(?i)^(?:a|an|the|some|any|me|new|a\s+new|some\s+new|for|of)\b\s*")
+_TRAIL = re.compile(r"(?i)[\s,.;:!?]*(?:\b(?:and|with|at|for|please|pls|thanks|thank\s+you|for\s+me|nothing|no|"
+                    r"that\s+is|which\s+is|price|priced|have\s+you\s+got|do\s+you\s+have|do\s+you\s+sell|"
+                    r"you\s+have|you\s+sell)\b[\s,.;:!?]*)*$")
+
+
+def search_phrase(text: str) -> str:
+    """What the shopper is looking for, in their words: the line without its opener, ids, price and rating
+    phrases ("I'm looking for a laptop under $1000" -> "laptop"). A small model drops nouns ("case for my
+    iPhone 12" -> "iPhone 12"); this keeps them."""
+    phrase = " ".join(parse_query(_NOT_OVER.sub("no more than", _strip_ids(text)), [], []).text.split())
+    for _ in range(3):
+        shorter = _LEAD.sub("", _OPENER.sub("", phrase).strip(" ,.!?")).strip(" ,.!?")
+        if shorter == phrase:
+            break
+        phrase = shorter
+    return _TRAIL.sub("", phrase).strip(" ,.!?").replace('"', "").replace(";", ",")
 
 
 def value_hints(text: str) -> str:
@@ -140,6 +169,9 @@ class ShoppingHints:
                 "tone": "tone", "length": "length", "category": "category"}
     # Ids also come from results (and earlier lines): a call's id must be one the conversation has shown.
     result_keys = {"ids": ("id", "product_id")}
+    # The grammar protocol takes the likely tool as settled (the model may still answer without a tool): on the
+    # labelled dev lines the 270M model's own choice, where it differed from this one, was never the better one.
+    decides = "likely"
     # The tools that take a product id; a line that names one wants one of these.
     id_tools = frozenset({"get_product", "compare_products", "summarize_reviews", "write_description",
                           "recommend_products", "add_to_cart", "remove_from_cart"})
@@ -153,6 +185,9 @@ class ShoppingHints:
             values = value_hints(text)
             parts = [] if values == "-" else [values]
             likely = self._likely(text, values)
+            phrase = search_phrase(text) if likely == "search_catalog" else ""
+            if phrase:  # before "likely": the query words, as written, then the tool
+                parts.append(f'query "{phrase}"')
             if likely:
                 parts.append("likely " + likely)
             if len(self._cache) > 4096:  # the document re-hints every user line at each step: keep them, bounded
@@ -198,3 +233,4 @@ def shopping_hints(text: str) -> str:
 shopping_hints.arguments = ShoppingHints.arguments  # type: ignore[attr-defined]
 shopping_hints.bindings = ShoppingHints.bindings  # type: ignore[attr-defined]
 shopping_hints.result_keys = ShoppingHints.result_keys  # type: ignore[attr-defined]
+shopping_hints.decides = ShoppingHints.decides  # type: ignore[attr-defined]

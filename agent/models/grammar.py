@@ -16,6 +16,7 @@ and only ever grows between steps, so llama.cpp's KV cache of its prefix is reus
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Collection, Literal, Mapping
@@ -188,6 +189,23 @@ class GrammarDocument:
     def bound(self) -> dict[str, str]:
         """Argument -> hint name: pinned to the hinted value when there is one (the hints' `bindings`)."""
         return dict(getattr(self.hints, "bindings", {}))
+
+    def choices(self, document: str, tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The tools this turn's call may use. Hints with a `decides` attribute (a hint name, e.g. "likely")
+        settle the tool: `likely get_product` leaves get_product (and "none"), `likely none` only "none"; a
+        name the agent lacks, or no such hint, leaves every tool."""
+        key = getattr(self.hints, "decides", None)
+        if not key:
+            return tools
+        turn = document[document.rfind("\nUser: ") + 1:]
+        line = next((ln for ln in turn.splitlines() if ln.startswith("Hints: ")), "")
+        m = re.search(rf"(?:^|;\s*){re.escape(key)} ([A-Za-z_][\w-]*)\s*(?:;|$)", line[len("Hints: "):])
+        if m is None:
+            return tools
+        if m.group(1) == NONE:
+            return []
+        picked = [t for t in tools if t["function"]["name"] == m.group(1)]
+        return picked or tools
 
     def seen(self, document: str) -> dict[str, list[str]] | None:
         """Values the live conversation of `document` has shown for the hints' `result_keys` (None: none kept)."""

@@ -89,8 +89,8 @@ class LlamaCppModel:
         doc, step = self.document.render(messages, tools)
         usage = Usage()
         if step == "decide":
-            gbnf = self._gbnf(tools, turn_numbers(doc), hinted_values(doc), self.document.governed,
-                              self.document.bound, self.document.seen(doc))
+            gbnf = self._gbnf(self.document.choices(doc, tools), turn_numbers(doc), hinted_values(doc),
+                              self.document.governed, self.document.bound, self.document.seen(doc))
             text = "".join(self._generate(self._tokenize(doc), usage, gbnf=gbnf))
             name, arguments = _decision(text)
             if name != NONE:
