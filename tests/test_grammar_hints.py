@@ -343,3 +343,7 @@ def test_hints_that_decide_leave_the_model_their_tool_or_none():
     assert GrammarDocument(FEW_SHOT, hints=fake_hints).choices(rendered, SPECS) == SPECS  # hints that don't decide
     tools = [c["properties"]["tool"]["const"] for c in decision_schema([])["anyOf"]]
     assert tools == ["none"]
+    Deciding.knows = lambda self, name: name != "search_catalog"  # a tool added after the labelled lines
+    assert names("is P4 in stock?") == ["search_catalog", "get_product"] and names("hi") == ["search_catalog"]
+    shop = ShoppingHints(IntentIndex({"get_product": ["details of N"], "none": ["hi"]}, bag_of_words))
+    assert shop.knows("get_product") and not shop.knows("track_order")

@@ -195,6 +195,11 @@ class ShoppingHints:
             self._cache[text] = "; ".join(parts) or "-"
         return self._cache[text]
 
+    def knows(self, tool: str) -> bool:
+        """Whether the labelled lines name `tool` (the grammar keeps a tool they don't know available)."""
+        index = self._intents()
+        return index is not None and tool in index.labels
+
     def _likely(self, text: str, values: str) -> str | None:
         has_ids = values.startswith("ids ")
         if not has_ids and re.search(r"\b(?:max_price|min_price|min_rating) ", values):
@@ -230,7 +235,12 @@ def shopping_hints(text: str) -> str:
     return _shared()(text)
 
 
+def _knows(tool: str) -> bool:
+    return _shared().knows(tool)
+
+
 shopping_hints.arguments = ShoppingHints.arguments  # type: ignore[attr-defined]
 shopping_hints.bindings = ShoppingHints.bindings  # type: ignore[attr-defined]
 shopping_hints.result_keys = ShoppingHints.result_keys  # type: ignore[attr-defined]
 shopping_hints.decides = ShoppingHints.decides  # type: ignore[attr-defined]
+shopping_hints.knows = _knows  # type: ignore[attr-defined]

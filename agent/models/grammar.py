@@ -192,20 +192,20 @@ class GrammarDocument:
 
     def choices(self, document: str, tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The tools this turn's call may use. Hints with a `decides` attribute (a hint name, e.g. "likely")
-        settle the tool: `likely get_product` leaves get_product (and "none"), `likely none` only "none"; a
-        name the agent lacks, or no such hint, leaves every tool."""
+        settle the tool among those they know (`knows(name)`, all when absent): `likely get_product` leaves
+        get_product, the tools the hints know nothing of (a newly added one stays reachable) and "none";
+        `likely none` leaves only those. A name the agent lacks, or no such hint, leaves every tool."""
         key = getattr(self.hints, "decides", None)
         if not key:
             return tools
         turn = document[document.rfind("\nUser: ") + 1:]
         line = next((ln for ln in turn.splitlines() if ln.startswith("Hints: ")), "")
         m = re.search(rf"(?:^|;\s*){re.escape(key)} ([A-Za-z_][\w-]*)\s*(?:;|$)", line[len("Hints: "):])
-        if m is None:
+        names = {t["function"]["name"] for t in tools}
+        if m is None or (m.group(1) != NONE and m.group(1) not in names):
             return tools
-        if m.group(1) == NONE:
-            return []
-        picked = [t for t in tools if t["function"]["name"] == m.group(1)]
-        return picked or tools
+        knows = getattr(self.hints, "knows", lambda name: True)
+        return [t for t in tools if t["function"]["name"] == m.group(1) or not knows(t["function"]["name"])]
 
     def seen(self, document: str) -> dict[str, list[str]] | None:
         """Values the live conversation of `document` has shown for the hints' `result_keys` (None: none kept)."""
