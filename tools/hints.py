@@ -19,6 +19,7 @@ import numpy as np
 from agent.prompts import load_yaml
 from tools.catalog.query import parse_query
 from tools.copy_style import find_length, find_tone
+from tools.digest import digest
 
 __all__ = ["IntentIndex", "ShoppingHints", "search_phrase", "shopping_hints", "value_hints"]
 
@@ -169,6 +170,8 @@ class ShoppingHints:
                 "tone": "tone", "length": "length", "category": "category"}
     # Ids also come from results (and earlier lines): a call's id must be one the conversation has shown.
     result_keys = {"ids": ("id", "product_id")}
+    # The grammar protocol writes this one-line summary under each result, for the reply to copy from.
+    digest = staticmethod(digest)
     # The grammar protocol takes the likely tool as settled (the model may still answer without a tool): on the
     # labelled dev lines the 270M model's own choice, where it differed from this one, was never the better one.
     decides = "likely"
@@ -244,3 +247,4 @@ shopping_hints.bindings = ShoppingHints.bindings  # type: ignore[attr-defined]
 shopping_hints.result_keys = ShoppingHints.result_keys  # type: ignore[attr-defined]
 shopping_hints.decides = ShoppingHints.decides  # type: ignore[attr-defined]
 shopping_hints.knows = _knows  # type: ignore[attr-defined]
+shopping_hints.digest = digest  # type: ignore[attr-defined]

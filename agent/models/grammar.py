@@ -8,6 +8,7 @@ For small models without a tool-capable chat template. The document is
     Hints: …                                               (optional: the app's pre-parse of the user line)
     Call: {"tool": "search_catalog", "args": {…}}
     Result: {…compact JSON…}
+    Summary: …                                             (optional: the app's one line on the result)
     Assistant: …
 
 and only ever grows between steps, so llama.cpp's KV cache of its prefix is reused.
@@ -29,7 +30,7 @@ __all__ = ["GrammarDocument", "decision_gbnf", "decision_schema", "hinted_values
            "turn_numbers"]
 
 HEADER_TEMPLATE = Path(__file__).resolve().parents[2] / "prompts" / "grammar_header.j2"
-STOP = ["\nUser:", "\nHints:", "\nCall:", "\nResult:"]
+STOP = ["\nUser:", "\nHints:", "\nCall:", "\nResult:", "\nSummary:"]
 NONE = "none"
 
 # JSON-schema keywords llama_cpp's converter understands; anything else is dropped from the grammar (the
@@ -224,7 +225,7 @@ class GrammarDocument:
                ) -> tuple[str, Literal["decide", "reply"]]:
         """The document up to the cue for the next step ("Call:" or "Assistant:"), and which step that is."""
         system = "\n\n".join(_text(m.get("content")) for m in messages if m["role"] == "system")
-        lines, calls = [], 0
+        lines, calls, called = [], 0, {}
         for m in messages:
             role = m["role"]
             if role == "user":
@@ -235,13 +236,14 @@ class GrammarDocument:
             elif role == "assistant":
                 for tc in m.get("tool_calls") or []:
                     lines.append("Call: " + _call_json(tc["function"]["name"], tc["function"].get("arguments")))
+                    called[tc.get("id")] = tc["function"]["name"]
                     calls += 1
                 if not m.get("tool_calls"):
                     if tools and calls < self.max_calls_per_turn:
                         lines.append("Call: " + _call_json(NONE, None))
                     lines.append("Assistant: " + _text(m.get("content")).strip())
             elif role == "tool":
-                lines.append("Result: " + self._clip(_one_line(_text(m.get("content")))))
+                lines.extend(self._result_lines(called.get(m.get("tool_call_id")), _text(m.get("content"))))
         step: Literal["decide", "reply"] = "decide" if tools and calls < self.max_calls_per_turn else "reply"
         lines.append("Call:" if step == "decide" else "Assistant:")
         return self.prefix(system, tools) + "\n".join(lines), step
@@ -252,7 +254,8 @@ class GrammarDocument:
         if self._prefix_cache is None or self._prefix_cache[0] != key:
             specs = {t["function"]["name"]: t for t in tools}
             names = set(specs)
-            header = self._header.render(system=system.strip(), hints=self.hints is not None, tools=[
+            header = self._header.render(system=system.strip(), hints=self.hints is not None,
+                                         summaries=getattr(self.hints, "digest", None) is not None, tools=[
                 {"name": t["function"]["name"], "signature": signature(t),
                  "description": _first_line(t["function"].get("description", ""))} for t in tools])
             blocks = [header.strip()]
@@ -268,7 +271,7 @@ class GrammarDocument:
                 if call is not None and ex.get("result") is not None:  # shows how to answer from a result
                     result = ex["result"] if isinstance(ex["result"], str) else json.dumps(
                         ex["result"], separators=(",", ":"), ensure_ascii=False)
-                    lines.append("Result: " + self._clip(_one_line(result)))
+                    lines.extend(self._result_lines(call["tool"], result))
                 if ex.get("reply"):
                     lines.append("Assistant: " + ex["reply"].strip())
                 blocks.append("\n".join(lines))
@@ -279,6 +282,13 @@ class GrammarDocument:
         lines = ["User: " + _one_line(text)]
         hint = _one_line(self.hints(text)) if self.hints is not None and deciding else ""
         return lines + ["Hints: " + hint] if hint else lines
+
+    def _result_lines(self, tool: str | None, content: str) -> list[str]:
+        """The Result line, and the hints' one-line summary of it (a `digest(tool, content)` attribute)."""
+        lines = ["Result: " + self._clip(_one_line(content))]
+        digest = getattr(self.hints, "digest", None)
+        summary = _one_line(digest(tool, content)) if digest is not None else ""
+        return lines + ["Summary: " + summary] if summary else lines
 
     def _clip(self, text: str) -> str:
         return text if len(text) <= self.result_chars else text[: self.result_chars] + " …(truncated)"
