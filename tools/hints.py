@@ -140,21 +140,29 @@ class IntentIndex:
     """k nearest labelled lines by cosine, votes weighted by similarity. Ids and numbers are masked on both
     sides: the embedding should see "compare N and N", not which ids happen to be alike."""
 
-    def __init__(self, labelled: dict[str, list[str]], embed: Callable[[list[str]], np.ndarray], k: int = 5) -> None:
+    def __init__(self, labelled: dict[str, list[str]], embed: Callable[[list[str]], np.ndarray], k: int = 7,
+                 same: float = 0.95) -> None:
         self.labels = [tool for tool, lines in labelled.items() for _ in lines]
-        self._embed, self.k = embed, k
+        self._embed, self.k, self.same = embed, k, same
         self._vectors = embed([_MASK.sub("N", line) for lines in labelled.values() for line in lines])
 
     def nearest(self, text: str, among: Collection[str] | None = None) -> str:
-        """The tool the k nearest lines vote for; with `among`, only lines labelled with one of those tools vote."""
+        """The tool the k nearest lines vote for (weights: similarity to the 4th power, so close lines count far
+        more than loose ones); a line that all but repeats a labelled one takes its label. With `among`, only
+        lines labelled with one of those tools vote."""
         sims = self._vectors @ self._embed([_MASK.sub("N", text)])[0]
         if among is not None:
             sims = np.where([label in among for label in self.labels], sims, -np.inf)
+        order = np.argsort(-sims)[: self.k]
+        if not np.isfinite(sims[order[0]]):
+            return "none"
+        if sims[order[0]] >= self.same:
+            return self.labels[order[0]]
         votes: Counter[str] = Counter()
-        for i in np.argsort(-sims)[: self.k]:
+        for i in order:
             if np.isfinite(sims[i]):
-                votes[self.labels[i]] += float(sims[i])
-        return votes.most_common(1)[0][0] if votes else "none"
+                votes[self.labels[i]] += max(float(sims[i]), 0.0) ** 4
+        return votes.most_common(1)[0][0]
 
 
 class ShoppingHints:
