@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from tools.catalog_tools import search_catalog
+from tools.digest import digest
 
 
 def search(ctx, **args):
@@ -26,3 +29,11 @@ def test_a_brand_the_shop_lacks_is_named(shop_context) -> None:
     assert out["results"] == [] and "no brand 'Rolex'" in out["note"]
     tight = search(shop_context(), query="headphones", max_price=1)
     assert tight["results"] == [] and tight["note"].startswith("No matching products")
+
+
+def test_a_search_with_nothing_close_says_so(shop_context) -> None:
+    out = search(shop_context(), query="snowmobile")
+    assert out["results"] and out["weak"] is True and "closely matches 'snowmobile'" in out["note"]
+    assert digest("search_catalog", json.dumps(out)).startswith("Sorry, nothing here closely matches")
+    assert "weak" not in search(shop_context(), query="wireless headphones")
+    assert "weak" not in search(shop_context(), query="baby stroller")

@@ -43,6 +43,11 @@ def product_detail(product: Product, reviews: int = 3) -> dict[str, Any]:
     return data
 
 
+# Below this cosine, with no query word in a product's text, a hit is the nearest of unrelated products
+# ("snowmobile" -> running shoes at 0.31; related hits on the demo catalog score 0.4 and up).
+WEAK_MATCH = 0.36
+
+
 @tool
 def search_catalog(
     ctx: ToolContext,
@@ -63,6 +68,10 @@ def search_catalog(
                                         brand=brand, min_rating=min_rating, in_stock=in_stock, limit=limit)
     results = [dict(hit.product.summary(), score=round(hit.score, 3), why=hit.why) for hit in found.hits]
     out: dict[str, Any] = {"query": found.query, "understood": found.understood, "results": results}
+    if results and all(not h.lexical for h in found.hits) and max(h.dense or 0.0 for h in found.hits) < WEAK_MATCH:
+        out["weak"] = True
+        out["note"] = (f"Nothing in the catalog closely matches {query!r}; these are only the nearest products. "
+                       "Say so rather than presenting them as a match.")
     if not results:
         out["note"] = _no_results_note(ctx.store("catalog"), category, brand)
     return out

@@ -38,6 +38,9 @@ def _search(r: dict[str, Any]) -> str:
     items = r.get("results") or []
     if not items:
         return f"Sorry, I found no matching products. {r.get('note', '')}".strip()
+    if r.get("weak"):
+        return "Sorry, nothing here closely matches that; the nearest products are " + \
+            "; ".join(_item(i) for i in items[:SHOWN]) + "."
     exact = [i for i in items if not str(i.get("why", "")).startswith("close alternative")]
     if not exact:
         return "Nothing matched everything you asked for; close alternatives: " + \
