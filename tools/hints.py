@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Callable, Collection
+from typing import Callable, Collection
 
 import numpy as np
 
@@ -231,28 +231,5 @@ class ShoppingHints:
         return self._index or None
 
 
-_DEFAULT: Any = None
-
-
-def _shared() -> ShoppingHints:
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = ShoppingHints()
-    return _DEFAULT
-
-
-def shopping_hints(text: str) -> str:
-    """The app's hints function for ModelSettings.hints (one shared, lazily built index)."""
-    return _shared()(text)
-
-
-def _knows(tool: str) -> bool:
-    return _shared().knows(tool)
-
-
-shopping_hints.arguments = ShoppingHints.arguments  # type: ignore[attr-defined]
-shopping_hints.bindings = ShoppingHints.bindings  # type: ignore[attr-defined]
-shopping_hints.result_keys = ShoppingHints.result_keys  # type: ignore[attr-defined]
-shopping_hints.decides = ShoppingHints.decides  # type: ignore[attr-defined]
-shopping_hints.knows = _knows  # type: ignore[attr-defined]
-shopping_hints.digest = digest  # type: ignore[attr-defined]
+# The app's hints for ModelSettings.hints: one shared instance; its index is built on first use.
+shopping_hints = ShoppingHints()

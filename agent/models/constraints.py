@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Collection, Mapping
 
-__all__ = ["Hinted", "constrain", "hinted_values", "seen_values", "turn_numbers"]
+__all__ = ["Hinted", "constrain", "hints_line", "hinted_values", "seen_values", "turn_numbers"]
 
 # One `name value` pair of a hints line: a number, or one or more quoted strings (`ids "42", "P61"`).
 _NAMED = re.compile(r'(?:^|;\s*)([a-z_]+) (\d+(?:\.\d+)?|"[^"]*"(?:\s*,\s*"[^"]*")*)(?=\s*(?:;|$))')
@@ -42,13 +42,18 @@ def turn_numbers(document: str) -> list[float]:
     return sorted(set(found))
 
 
+def hints_line(document: str) -> str:
+    """The current turn's "Hints:" line, without its label ("" when it has none)."""
+    turn = document[document.rfind("\nUser: ") + 1:]
+    line = next((ln for ln in turn.splitlines() if ln.startswith("Hints: ")), "")
+    return line[len("Hints: "):]
+
+
 def hinted_values(document: str) -> Hinted:
     """`name value` pairs on the current turn's "Hints:" line (`max_price 80; ids "42", "P7"; tone "casual"`):
     numbers as floats, quoted values as lists of strings."""
-    turn = document[document.rfind("\nUser: ") + 1:]
-    line = next((ln for ln in turn.splitlines() if ln.startswith("Hints: ")), "")
     out: Hinted = {}
-    for m in _NAMED.finditer(line[len("Hints: "):]):
+    for m in _NAMED.finditer(hints_line(document)):
         value = m.group(2)
         out[m.group(1)] = _QUOTED.findall(value) if value.startswith('"') else float(value)
     return out
@@ -59,15 +64,16 @@ def seen_values(conversation: str, result_keys: Mapping[str, Collection[str]]) -
     the string values of those JSON keys in its "Result:" lines, in order of appearance (the current turn's
     line is read too; what it names is pinned anyway)."""
     out: dict[str, list[str]] = {hint: [] for hint in result_keys}
+    patterns = {hint: re.compile(r'"(?:' + "|".join(map(re.escape, keys)) + r')"\s*:\s*"([^"]+)"')
+                for hint, keys in result_keys.items()}
     for line in conversation.splitlines():
         if line.startswith("Hints: "):
             for m in _NAMED.finditer(line[len("Hints: "):]):
                 if m.group(1) in out and m.group(2).startswith('"'):
                     out[m.group(1)] += _QUOTED.findall(m.group(2))
         elif line.startswith("Result: "):
-            for hint, keys in result_keys.items():
-                pattern = r'"(?:' + "|".join(map(re.escape, keys)) + r')"\s*:\s*"([^"]+)"'
-                out[hint] += re.findall(pattern, line)
+            for hint, pattern in patterns.items():
+                out[hint] += pattern.findall(line)
     return {hint: list(dict.fromkeys(values)) for hint, values in out.items()}
 
 

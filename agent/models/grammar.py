@@ -24,7 +24,7 @@ from typing import Any, Callable, Collection, Literal, Mapping
 
 import jinja2
 
-from agent.models.constraints import Hinted, constrain, hinted_values, seen_values, turn_numbers
+from agent.models.constraints import Hinted, constrain, hinted_values, hints_line, seen_values, turn_numbers
 
 __all__ = ["GrammarDocument", "decision_gbnf", "decision_schema", "hinted_values", "seen_values", "signature",
            "turn_numbers"]
@@ -199,9 +199,7 @@ class GrammarDocument:
         key = getattr(self.hints, "decides", None)
         if not key:
             return tools
-        turn = document[document.rfind("\nUser: ") + 1:]
-        line = next((ln for ln in turn.splitlines() if ln.startswith("Hints: ")), "")
-        m = re.search(rf"(?:^|;\s*){re.escape(key)} ([A-Za-z_][\w-]*)\s*(?:;|$)", line[len("Hints: "):])
+        m = re.search(rf"(?:^|;\s*){re.escape(key)} ([A-Za-z_][\w-]*)\s*(?:;|$)", hints_line(document))
         names = {t["function"]["name"] for t in tools}
         if m is None or (m.group(1) != NONE and m.group(1) not in names):
             return tools
