@@ -54,8 +54,19 @@ def _tones() -> dict[str, list[str]]:
     return {name: [name, *spec.get("aliases", [])] for name, spec in load_yaml(TEMPLATES)["tones"].items()}
 
 
+@lru_cache(maxsize=1)
 def _style_of() -> dict[str, str]:
     return {alias: name for name, aliases in _tones().items() for alias in aliases}
+
+
+@lru_cache(maxsize=1)
+def _tone_patterns() -> list[re.Pattern[str]]:
+    """"make it fun", "a luxury description", "in a friendly way": a known tone word in a request's shapes."""
+    words = "|".join(sorted(map(re.escape, _style_of()), key=len, reverse=True))
+    return [re.compile(rf"(?i)\b(?:make|keep)\s+(?:it|this|them)\s+(?:more\s+|really\s+|very\s+|a\s+bit\s+)?"
+                       rf"({words})\b"),
+            re.compile(rf"(?i)\b({words})\b{_SKIP}\b{_COPY}\b"),
+            re.compile(rf"(?i)\bin\s+an?\s+({words})\s+(?:way|manner)\b")]
 
 
 TONES: tuple[str, ...] = tuple(_tones())
@@ -77,16 +88,11 @@ def tone_instruction(tone: str) -> str:
 
 def find_tone(text: str) -> str | None:
     """The tone a request names ("casual tone", "make it playful", "a luxury description"), as written."""
-    known = _style_of()
     for m in _TONE_NOUN.finditer(text):
         word = m.group(1).lower()
         if word not in _NOT_TONE and word not in LENGTH_OF:
             return word
-    words = "|".join(sorted(map(re.escape, known), key=len, reverse=True))
-    m = (re.search(rf"(?i)\b(?:make|keep)\s+(?:it|this|them)\s+(?:more\s+|really\s+|very\s+|a\s+bit\s+)?({words})\b",
-                   text)
-         or re.search(rf"(?i)\b({words})\b{_SKIP}\b{_COPY}\b", text)
-         or re.search(rf"(?i)\bin\s+an?\s+({words})\s+(?:way|manner)\b", text))
+    m = next((m for m in (p.search(text) for p in _tone_patterns()) if m), None)
     return m.group(1).lower() if m else None
 
 

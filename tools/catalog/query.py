@@ -6,7 +6,7 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable, Iterable
 
 __all__ = ["ParsedQuery", "describe", "edit_distance", "match_label", "parse_query"]
 
@@ -129,6 +129,16 @@ def _fmt(value: float) -> str:
 
 def _cut(text: str, m: re.Match[str]) -> str:
     return text[: m.start()] + " " + text[m.end():]
+
+
+def _take(text: str, patterns: Iterable[re.Pattern[str]],
+          accept: Callable[[re.Match[str]], bool] = lambda m: True) -> tuple[re.Match[str] | None, str]:
+    """The first accepted match of the first pattern that has one, and the text without it."""
+    for rx in patterns:
+        m = rx.search(text)
+        if m and accept(m):
+            return m, _cut(text, m)
+    return None, text
 
 
 def _norm(text: str) -> str:
@@ -254,34 +264,19 @@ def parse_query(text: str, brands: list[str], categories: list[str], *,
     rest = f" {text} "
 
     # Ratings first: "at least 4 stars" must not be read as a minimum price of 4.
-    for rx in _RATING_RES:
-        m = rx.search(rest)
-        if m and 0 < float(m.group(1)) <= 5:
-            q.min_rating = float(m.group(1))
-            rest = _cut(rest, m)
-            break
-    for rx in _RANGE_RES:
-        m = rx.search(rest)
-        if m:
-            g = m.groups()
-            lo, hi = sorted((_amount(g[0], g[1]), _amount(g[2], g[3])))
-            q.min_price, q.max_price = lo, hi
-            rest = _cut(rest, m)
-            break
+    m, rest = _take(rest, _RATING_RES, lambda m: 0 < float(m.group(1)) <= 5)
+    if m:
+        q.min_rating = float(m.group(1))
+    m, rest = _take(rest, _RANGE_RES)
+    if m:
+        g = m.groups()
+        q.min_price, q.max_price = sorted((_amount(g[0], g[1]), _amount(g[2], g[3])))
     if q.max_price is None:
-        for rx in _MAX_RES:
-            m = rx.search(rest)
-            if m:
-                q.max_price = _first_price(m)
-                rest = _cut(rest, m)
-                break
+        m, rest = _take(rest, _MAX_RES)
+        q.max_price = _first_price(m) if m else None
     if q.min_price is None:
-        for rx in _MIN_RES:
-            m = rx.search(rest)
-            if m:
-                q.min_price = _first_price(m)
-                rest = _cut(rest, m)
-                break
+        m, rest = _take(rest, _MIN_RES)
+        q.min_price = _first_price(m) if m else None
     m = _STOCK_RE.search(rest)
     if m:
         q.in_stock = True
