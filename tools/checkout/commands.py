@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -42,14 +44,21 @@ def open_merchant(args: argparse.Namespace) -> tuple[Any, Any, str, Path | None]
 
     if args.ucp_shop:
         from tools.catalog.store import CatalogStore
-        from tools.checkout.ucp_shop import load_ucp_shop
+        from tools.checkout.ucp_shop import ShopLoadError, load_ucp_shop
 
+        if not (Path(args.ucp_shop).expanduser() / "products.csv").is_file():
+            raise ShopLoadError(f"{args.ucp_shop} has no products.csv: not a UCP sample shop folder")
         temp = None if args.state_dir else Path(tempfile.mkdtemp(prefix="shopagent-ucp-"))
         state = Path(args.state_dir).expanduser() if args.state_dir else temp
         assert state is not None
-        catalog = CatalogStore.open(state / "catalog")
-        store = CheckoutStore(state / "checkout.db", catalog)
-        report = load_ucp_shop(args.ucp_shop, catalog, store)
+        try:
+            catalog = CatalogStore.open(state / "catalog")
+            store = CheckoutStore(state / "checkout.db", catalog)
+            report = load_ucp_shop(args.ucp_shop, catalog, store)
+        except BaseException:
+            if temp is not None:
+                shutil.rmtree(temp, ignore_errors=True)
+            raise
         return catalog, store, f"{Path(args.ucp_shop).name} ({report.summary()})", temp
     from tools import open_stores
 
@@ -75,6 +84,9 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
         url = f"http://{args.host}:{args.port}"
         console.print(f"Serving {escape(name)}\nUCP discovery: {url}/.well-known/ucp  (Ctrl-C stops)",
                       highlight=False)
+        # uvicorn re-raises the SIGTERM it caught once it has shut down; exiting through Python lets the
+        # `finally` below remove the temporary state dir.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
         return 0
     finally:
