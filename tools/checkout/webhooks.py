@@ -7,12 +7,12 @@ unless the server was started with remote webhooks allowed, so a test server nev
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
 import re
 import threading
 import time
-import uuid
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlparse
@@ -54,6 +54,7 @@ class WebhookNotifier:
     def __init__(self, *, allow_remote: bool = False, timeout: float = 3.0) -> None:
         self.allow_remote, self.timeout = allow_remote, timeout
         self._profiles: dict[str, tuple[float, str | None]] = {}
+        self._sent: set[str] = set()  # event ids posted by this process: a replayed request does not post again
         self._lock = threading.Lock()
 
     def allowed(self, url: str | None) -> bool:
@@ -83,10 +84,18 @@ class WebhookNotifier:
         return found
 
     def send(self, url: str | None, event_type: str, checkout_id: str, order: dict[str, Any]) -> None:
-        """Post the event in the background (two tries); a failed delivery is logged, never raised."""
+        """Post the event in the background (two tries); a failed delivery is logged, never raised.
+
+        The event id is derived from the event and the order, so a receiver can drop a repeat delivery.
+        """
         if not self.allowed(url):
             return
-        payload = {"event_id": "whe_" + uuid.uuid4().hex[:16], "event_type": event_type,
+        event_id = "whe_" + hashlib.sha256(f"{event_type}:{order['id']}".encode()).hexdigest()[:16]
+        with self._lock:
+            if event_id in self._sent:
+                return
+            self._sent.add(event_id)
+        payload = {"event_id": event_id, "event_type": event_type,
                    "occurred_at": datetime.now(timezone.utc).isoformat(), "checkout_id": checkout_id, "order": order}
         threading.Thread(target=self._deliver, args=(url, payload), daemon=True).start()
 
