@@ -40,7 +40,7 @@ def register(subparsers: Any) -> None:
 
 def open_merchant(args: argparse.Namespace) -> tuple[Any, Any, str, Path | None]:
     """(catalog, checkout store, shop name, temporary dir to remove) for the serve arguments."""
-    from tools.checkout.store import CheckoutStore, checkout_path_for
+    from tools.checkout.store import CheckoutStore
 
     if args.ucp_shop:
         from tools.catalog.store import CatalogStore
@@ -63,8 +63,7 @@ def open_merchant(args: argparse.Namespace) -> tuple[Any, Any, str, Path | None]
     from tools import open_stores
 
     stores = open_stores(catalog=args.catalog, chroma_url=args.chroma_url, state_dir=args.state_dir)
-    store = CheckoutStore(checkout_path_for(stores["shoppers"].path), stores["catalog"])
-    return stores["catalog"], store, "the shop's catalog", None
+    return stores["catalog"], stores["checkout"], "the shop's catalog", None
 
 
 def cmd_serve(args: argparse.Namespace, console: Console) -> int:

@@ -28,8 +28,8 @@ def percent_of(amount: int, percent: int | Decimal) -> int:
 
 
 def format_minor(amount: int, currency: str) -> str:
-    """3500, "USD" → "35.00 USD" (the form people read and the grounded-reply check recognises)."""
+    """3500, "USD" → "35.00 USD"; no thousands separator (models copy "1234.56" more faithfully)."""
     digits = minor_digits(currency)
     sign = "-" if amount < 0 else ""
     value = Decimal(abs(amount)) / (10 ** digits) if digits else Decimal(abs(amount))
-    return f"{sign}{value:,.{digits}f} {currency.upper()}"
+    return f"{sign}{value:.{digits}f} {currency.upper()}"

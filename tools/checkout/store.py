@@ -113,6 +113,14 @@ class CheckoutStore:
         with self._lock:
             return self._load(checkout_id, customer_id)
 
+    def open_checkouts(self, customer_id: str) -> list[Checkout]:
+        """A customer's checkouts that can still change, newest first."""
+        with self._lock:
+            rows = self._db.execute("SELECT data FROM checkouts WHERE customer_id = ? AND status NOT IN "
+                                    "('completed', 'canceled') ORDER BY updated_at DESC, rowid DESC",
+                                    (customer_id,)).fetchall()
+        return [from_json(Checkout, json.loads(r[0])) for r in rows]
+
     def update(self, checkout_id: str, update: CheckoutUpdate, *, customer_id: str | None = None,
                idempotency_key: str | None = None) -> Checkout:
         """Apply changes; a part left None stays. NotModifiable once completed or canceled."""
