@@ -63,9 +63,13 @@ class ShopEnv:
         lines = self.stores["shoppers"].cart(self.context.shopper_id)
         return {_get(line, "product_id"): int(_get(line, "quantity")) for line in lines}
 
+    def set_stock(self, stock: dict[str, int]) -> None:
+        self.stores["checkout"].configure(lambda shop: [shop.set_on_hand(pid, n) for pid, n in stock.items()])
+
     def close(self) -> None:
-        # Only the per-case shopper store is ours to close: the catalog and the model are shared by every case.
+        # Only the per-case stores are ours to close: the catalog and the model are shared by every case.
         self.stores["shoppers"].close()
+        self.stores["checkout"].close()
         shutil.rmtree(self.state_dir, ignore_errors=True)
 
 
