@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 
 from agent import Agent, ScriptedModel, ToolContext, ToolRegistry
-from agent.tools import ToolError
+from agent.tools import Approval, ConsentRequired, ToolError
 from tools import SHOPPING_TOOLS
 from tools.cart_tools import add_to_cart
 from tools.checkout.store import CheckoutStore
 from tools.checkout_tools import apply_discount_code, choose_shipping, place_order, start_checkout, view_order
+from tools.deps import ShopDeps
 
 ADDRESS = {"street_address": "1 Elm St", "city": "Springfield", "region": "IL", "postal_code": "62704",
            "country": "US"}
@@ -20,23 +21,24 @@ ADDRESS = {"street_address": "1 Elm St", "city": "Springfield", "region": "IL", 
 @pytest.fixture()
 def shop(demo_catalog, shopper_store, tmp_path):
     """A context factory over one shared set of stores, so two shoppers can meet in the same shop."""
-    stores = {"catalog": demo_catalog, "shoppers": shopper_store(),
-              "checkout": CheckoutStore(tmp_path / "checkout.db", demo_catalog)}
+    deps = ShopDeps(demo_catalog, shopper_store(), checkout=CheckoutStore(tmp_path / "checkout.db", demo_catalog))
 
-    def make(shopper_id: str | None = "S001") -> ToolContext:
-        return ToolContext(shopper_id, stores, f"session-{shopper_id}")
+    def make(shopper_id: str | None = "S001") -> ToolContext[ShopDeps]:
+        return ToolContext(deps, user_id=shopper_id, session_id=f"session-{shopper_id}")
 
     yield make
-    stores["checkout"].close()
+    deps.checkout.close()
 
 
 def run(tool, ctx, **arguments):
-    return tool(ctx, tool.validate(arguments))
+    return tool(ctx, tool.validate(arguments), approval=Approval(tool.name))  # the shopper said yes
 
 
 def test_checkout_tools_write_only_with_consent_and_take_no_identity():
     for t in (start_checkout, choose_shipping, apply_discount_code, place_order):
         assert t.writes and t in SHOPPING_TOOLS
+        with pytest.raises(ConsentRequired):
+            t(None, t.validate({"code": "X"} if t is apply_discount_code else {}))
     assert not view_order.writes
     for t in (start_checkout, choose_shipping, apply_discount_code, place_order, view_order):
         params = t.spec()["function"]["parameters"].get("properties", {})
@@ -61,7 +63,7 @@ def test_cart_to_order_with_shipping_and_a_discount(shop):
 
     placed = run(place_order, ctx)
     assert placed["status"] == "placed" and placed["charged"] == placed["total"] == "67.19 USD"
-    assert ctx.store("shoppers").cart("S001") == []  # what was bought left the cart
+    assert ctx.deps.shoppers.cart("S001") == []  # what was bought left the cart
     assert run(view_order, ctx)["orders"][0]["order_id"] == placed["order_id"]
     assert run(view_order, ctx, order_id=placed["order_id"])["lines"][0]["quantity"] == 2
     with pytest.raises(ToolError, match="no checkout in progress"):
@@ -105,7 +107,7 @@ def test_stock_sold_out_before_completion_is_reported_and_nothing_is_charged(sho
     run(place_order, rival)
     with pytest.raises(ToolError, match="Insufficient stock.*Nothing was charged"):
         run(place_order, me)
-    assert run(view_order, me)["orders"] == [] and me.store("shoppers").cart("S001")
+    assert run(view_order, me)["orders"] == [] and me.deps.shoppers.cart("S001")
 
 
 # -- through the loop, with the scripted model ---------------------------------------------------------------
@@ -145,4 +147,4 @@ def test_a_declined_order_confirmation_places_nothing(shop):
     result = next(e for e in events if e.type == "tool_result")
     assert confirm.name == "place_order" and not confirm.approved
     assert not result.ok and "declined" in result.result
-    assert run(view_order, ctx)["orders"] == [] and ctx.store("checkout").open_checkouts("S001")
+    assert run(view_order, ctx)["orders"] == [] and ctx.deps.checkout.open_checkouts("S001")

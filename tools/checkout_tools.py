@@ -12,12 +12,13 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from agent.tools import ToolContext, ToolError, tool
+from agent.tools import ToolError, tool
 from tools.checkout.model import (
     Address, Checkout, CheckoutError, CheckoutRequest, CheckoutUpdate, FulfillmentInput, LineItemInput,
     NotFound, Order, OutOfStock, PaymentInput)
 from tools.checkout.money import format_minor
 from tools.checkout.store import CheckoutStore
+from tools.deps import ShopContext
 from tools.history_tools import session_shopper
 
 __all__ = ["apply_discount_code", "choose_shipping", "place_order", "start_checkout", "view_order"]
@@ -25,11 +26,13 @@ __all__ = ["apply_discount_code", "choose_shipping", "place_order", "start_check
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-def _store(ctx: ToolContext) -> CheckoutStore:
-    return ctx.store("checkout")
+def _store(ctx: ShopContext) -> CheckoutStore:
+    if ctx.deps.checkout is None:
+        raise ToolError("this shop takes no orders here (no checkout is configured); the cart is all there is")
+    return ctx.deps.checkout
 
 
-def _open_checkout(ctx: ToolContext, shopper_id: str) -> Checkout:
+def _open_checkout(ctx: ShopContext, shopper_id: str) -> Checkout:
     found = _store(ctx).open_checkouts(shopper_id)
     if not found:
         raise ToolError("there is no checkout in progress: call start_checkout first (it uses the cart)")
@@ -92,10 +95,10 @@ def order_summary(o: Order) -> dict[str, Any]:
 
 
 @tool(writes=True)
-def start_checkout(ctx: ToolContext) -> dict[str, Any]:
+def start_checkout(ctx: ShopContext) -> dict[str, Any]:
     """Start a checkout from the shopper's cart (they confirm first): lines, subtotal and total so far."""
     shopper_id = session_shopper(ctx)
-    cart = ctx.store("shoppers").cart(shopper_id)
+    cart = ctx.deps.shoppers.cart(shopper_id)
     if not cart:
         raise ToolError("the cart is empty: add products to the cart before starting a checkout")
     lines = tuple(LineItemInput(line.product_id, line.quantity) for line in cart)
@@ -117,7 +120,7 @@ def start_checkout(ctx: ToolContext) -> dict[str, Any]:
 
 @tool(writes=True)
 def choose_shipping(
-    ctx: ToolContext,
+    ctx: ShopContext,
     option_id: Annotated[str | None, Field(description="a shipping option id from the checkout")] = None,
     street_address: Text | None = None,
     city: Text | None = None,
@@ -145,7 +148,7 @@ def choose_shipping(
 
 
 @tool(writes=True)
-def apply_discount_code(ctx: ToolContext, code: Annotated[str, Field(min_length=1, max_length=40)]) -> dict[str, Any]:
+def apply_discount_code(ctx: ShopContext, code: Annotated[str, Field(min_length=1, max_length=40)]) -> dict[str, Any]:
     """Apply a discount code the shopper gave to their checkout; an invalid code changes nothing."""
     shopper_id = session_shopper(ctx)
     checkout = _open_checkout(ctx, shopper_id)
@@ -162,7 +165,7 @@ def apply_discount_code(ctx: ToolContext, code: Annotated[str, Field(min_length=
 
 
 @tool(writes=True)
-def place_order(ctx: ToolContext) -> dict[str, Any]:
+def place_order(ctx: ShopContext) -> dict[str, Any]:
     """Place the order for the checkout in progress, paying with the shopper's card on file (they confirm first)."""
     shopper_id = session_shopper(ctx)
     checkout = _open_checkout(ctx, shopper_id)
@@ -176,7 +179,7 @@ def place_order(ctx: ToolContext) -> dict[str, Any]:
         raise _fail(error) from None
     if done.status != "completed" or done.order_id is None:
         raise ToolError("the payment needs the shopper's own confirmation with their bank; the order is not placed")
-    shoppers = ctx.store("shoppers")
+    shoppers = ctx.deps.shoppers
     for line in done.line_items:  # what was bought leaves the cart
         shoppers.remove_from_cart(shopper_id, line.product_id)
     return dict(order_summary(store.order(done.order_id, customer_id=shopper_id)), charged=_money(
@@ -184,7 +187,7 @@ def place_order(ctx: ToolContext) -> dict[str, Any]:
 
 
 @tool
-def view_order(ctx: ToolContext, order_id: Annotated[str | None, Field(max_length=60)] = None) -> dict[str, Any]:
+def view_order(ctx: ShopContext, order_id: Annotated[str | None, Field(max_length=60)] = None) -> dict[str, Any]:
     """The signed-in shopper's orders (newest first), or one of them by id: status, lines, total, tracking."""
     shopper_id = session_shopper(ctx)
     store = _store(ctx)

@@ -60,10 +60,10 @@ def open_merchant(args: argparse.Namespace) -> tuple[Any, Any, str, Path | None]
                 shutil.rmtree(temp, ignore_errors=True)
             raise
         return catalog, store, f"{Path(args.ucp_shop).name} ({report.summary()})", temp
-    from tools import open_stores
+    from tools.app import open_deps
 
-    stores = open_stores(catalog=args.catalog, chroma_url=args.chroma_url, state_dir=args.state_dir)
-    return stores["catalog"], stores["checkout"], "the shop's catalog", None
+    deps = open_deps(args.catalog, args.chroma_url, state_dir=args.state_dir)
+    return deps.catalog, deps.checkout, "the shop's catalog", None
 
 
 def cmd_serve(args: argparse.Namespace, console: Console) -> int:
