@@ -61,7 +61,9 @@ def test_cart_to_order_with_shipping_and_a_discount(shop):
     assert discounted["discounts"][0]["amount"] == "5.80 USD" and discounted["total"] == "67.19 USD"
     assert "place_order" in discounted["next"]
 
-    placed = run(place_order, ctx)
+    with pytest.raises(ToolError, match="the total is now 67.19 USD, not 72.99 USD"):
+        run(place_order, ctx, expected_total="72.99 USD")  # consent was given to another amount
+    placed = run(place_order, ctx, expected_total="$67.19")
     assert placed["status"] == "placed" and placed["charged"] == placed["total"] == "67.19 USD"
     assert ctx.deps.shoppers.cart("S001") == []  # what was bought left the cart
     assert run(view_order, ctx)["orders"][0]["order_id"] == placed["order_id"]

@@ -8,6 +8,8 @@ Payment is the shopper's card on file through the shop's simulated handler: noth
 from __future__ import annotations
 
 import hashlib
+import re
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -16,7 +18,7 @@ from agent.tools import ToolError, tool
 from tools.checkout.model import (
     Address, Checkout, CheckoutError, CheckoutRequest, CheckoutUpdate, FulfillmentInput, LineItemInput,
     NotFound, Order, OutOfStock, PaymentInput)
-from tools.checkout.money import format_minor
+from tools.checkout.money import format_minor, to_minor
 from tools.checkout.store import CheckoutStore
 from tools.deps import ShopContext
 from tools.history_tools import session_shopper
@@ -44,6 +46,12 @@ def _fail(error: CheckoutError) -> ToolError:
     if isinstance(error, OutOfStock):
         return ToolError(f"{error}. Nothing was charged. Offer a smaller quantity or to remove the item.")
     return ToolError(str(error))
+
+
+def _same_amount(text: str, amount: int, currency: str) -> bool:
+    """Whether "33.99 USD" / "$33.99" names this minor-unit amount (the confirmation is bound to the total)."""
+    found = re.search(r"\d+(?:[.,]\d{1,3})?", text.replace(",", "") if "." in text else text)
+    return bool(found) and to_minor(Decimal(found.group().replace(",", ".")), currency) == amount
 
 
 def _money(amount: int | None, currency: str) -> str | None:
@@ -165,10 +173,17 @@ def apply_discount_code(ctx: ShopContext, code: Annotated[str, Field(min_length=
 
 
 @tool(writes=True)
-def place_order(ctx: ShopContext) -> dict[str, Any]:
+def place_order(
+    ctx: ShopContext,
+    expected_total: Annotated[str | None, Field(max_length=40, description="the total the shopper agreed to, "
+                                                "e.g. 33.99 USD; the order is refused if it differs")] = None,
+) -> dict[str, Any]:
     """Place the order for the checkout in progress, paying with the shopper's card on file (they confirm first)."""
     shopper_id = session_shopper(ctx)
     checkout = _open_checkout(ctx, shopper_id)
+    if expected_total is not None and not _same_amount(expected_total, checkout.totals.total, checkout.currency):
+        raise ToolError(f"the total is now {format_minor(checkout.totals.total, checkout.currency)}, not "
+                        f"{expected_total}; tell the shopper the new total and ask again")
     card = PaymentInput("simulated_card", {"type": "token", "token": f"card-on-file:{shopper_id}"},
                         brand="Visa", last_digits="4242")
     store = _store(ctx)

@@ -28,8 +28,9 @@ from typing import Any, Callable, Protocol, Sequence, TypeVar
 from tools.catalog.product import Product
 from tools.checkout.model import (
     ERRORS, Checkout, CheckoutError, CheckoutRequest, CheckoutUpdate, FulfillmentInput, IdempotencyConflict,
-    InvalidRequest, LineItem, LineItemInput, NotFound, NotModifiable, NotReady, Order, OrderLine, OutOfStock,
-    PaymentDeclined, PaymentInput, Totals, from_json, to_json)
+    InvalidRequest, NotFound, NotModifiable, NotReady, Order, OrderLine, PaymentDeclined, PaymentInput, Totals,
+    from_json, to_json)
+from tools.checkout.lines import build_lines, check_stock, currency_of, fetch_products, take_stock
 from tools.checkout.money import to_minor
 from tools.checkout.payments import PaymentHandler
 from tools.checkout.pricing import ShopRules, price
@@ -152,7 +153,7 @@ class CheckoutStore:
 
         def run() -> Checkout:
             checkout = self._open_for_change(checkout_id, customer_id)
-            products = self._reprice(checkout, self._products(checkout.line_items))
+            products = self._reprice(checkout, fetch_products(self.catalog, checkout.line_items))
             if checkout.destination is None or checkout.option is None:
                 raise NotReady("Fulfillment address and option must be selected before completing the checkout")
             handler = next((h for h in self.shop.handlers() if h.id == payment.handler_id), None)
@@ -168,7 +169,7 @@ class CheckoutStore:
                                       "content": f"Payment needs the buyer: {result.message}"}]
                 self._save(checkout)
                 return checkout
-            self._take_stock(checkout.line_items, products)
+            take_stock(self.shop, checkout.line_items, products)
             order = self._place(checkout, payment, result.reference)
             checkout.status, checkout.order_id, checkout.messages = "completed", order.id, []
             self._save(checkout)
@@ -246,73 +247,17 @@ class CheckoutStore:
         if update.line_items is not None:
             if not update.line_items:
                 raise InvalidRequest("a checkout needs at least one line item")
-            checkout.line_items = self._lines(update.line_items, checkout.line_items)
-        products = self._products(checkout.line_items)
-        currency = self._currency(products, update.currency or (checkout.currency or None))
+            checkout.line_items = build_lines(update.line_items, checkout.line_items)
+        products = fetch_products(self.catalog, checkout.line_items)
+        currency = currency_of(products, update.currency or (checkout.currency or None))
         checkout.currency = currency
         if created or update.line_items is not None:
-            self._check_stock(checkout.line_items, products)
+            check_stock(self.shop, checkout.line_items, products)
         if update.fulfillment is not None:
             self._fulfillment(checkout, update.fulfillment)
         self._reprice(checkout, products, requested_option=update.fulfillment.selected_option_id
                       if update.fulfillment else None)
         self._save(checkout)
-
-    def _lines(self, wanted: Sequence[LineItemInput], existing: list[LineItem]) -> list[LineItem]:
-        """New lines for `wanted`, keeping the ids of lines that stay (by id, else by product)."""
-        by_id = {li.id: li for li in existing}
-        by_product = {li.product_id: li for li in existing}
-        lines: list[LineItem] = []
-        for n, item in enumerate(wanted, start=1):
-            if item.quantity < 1:
-                raise InvalidRequest(f"quantity must be at least 1 (line {n})")
-            kept = by_id.get(item.id or "") or by_product.get(item.product_id)
-            line_id = kept.id if kept and kept.id not in {li.id for li in lines} else f"li_{uuid.uuid4().hex[:8]}"
-            lines.append(LineItem(line_id, item.product_id, "", 0, item.quantity))
-        return lines
-
-    def _products(self, lines: list[LineItem]) -> dict[str, Product]:
-        ids = list(dict.fromkeys(li.product_id for li in lines))
-        found = {p.id: p for p in self.catalog.get_many(ids)}
-        missing = [i for i in ids if i not in found]
-        if missing:
-            raise InvalidRequest(f"Product {missing[0]!r} not found in this shop's catalog")
-        return found
-
-    @staticmethod
-    def _currency(products: dict[str, Product], asked: str | None) -> str:
-        currencies = {p.currency.upper() for p in products.values()}
-        if len(currencies) > 1:
-            raise InvalidRequest(f"these products are sold in different currencies ({', '.join(sorted(currencies))})")
-        currency = currencies.pop() if currencies else (asked or "USD").upper()
-        if asked and asked.upper() != currency:
-            raise InvalidRequest(f"unsupported currency {asked!r}: this shop sells these items in {currency}")
-        return currency
-
-    def _available(self, product: Product) -> int | None:
-        """Units that can be sold now; None when nobody counts (the catalog tracks no stock)."""
-        if not product.available:
-            return 0
-        counted = self.shop.on_hand(product.id)
-        return counted if counted is not None else product.stock
-
-    def _check_stock(self, lines: list[LineItem], products: dict[str, Product]) -> None:
-        wanted: dict[str, int] = {}
-        for line in lines:
-            wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
-        for product_id, quantity in wanted.items():
-            product = products[product_id]
-            available = self._available(product)
-            if available is not None and quantity > available:
-                raise OutOfStock(f"Insufficient stock for {product.title} ({product_id}): "
-                                 f"{max(available, 0)} available, {quantity} requested")
-
-    def _take_stock(self, lines: list[LineItem], products: dict[str, Product]) -> None:
-        self._check_stock(lines, products)
-        for line in lines:
-            available = self._available(products[line.product_id])
-            if available is not None:
-                self.shop.set_on_hand(line.product_id, available - line.quantity)
 
     def _fulfillment(self, checkout: Checkout, wanted: FulfillmentInput) -> None:
         email = checkout.buyer.email if checkout.buyer else None
