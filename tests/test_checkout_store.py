@@ -15,6 +15,10 @@ HOME = Address(street_address="1 Elm St", address_locality="Springfield", addres
 TOKEN = PaymentInput("simulated_card", {"type": "token", "token": "tok_ok"}, brand="Visa", last_digits="4242")
 
 
+def cents(catalog: CatalogStore, product_id: str) -> int:
+    return to_minor(catalog.get(product_id).effective_price, "USD")
+
+
 @pytest.fixture()
 def store(demo_catalog: CatalogStore, tmp_path) -> CheckoutStore:
     s = CheckoutStore(tmp_path / "checkout.db", demo_catalog)
@@ -31,23 +35,25 @@ def test_money_is_minor_units_rounded_half_up() -> None:
     assert percent_of(3505, 10) == 351 and format_minor(123456, "USD") == "1234.56 USD"
 
 
-def test_checkout_to_order_with_exact_totals_and_stock_taken(store: CheckoutStore) -> None:
+def test_checkout_to_order_with_exact_totals_and_stock_taken(store: CheckoutStore, demo_catalog) -> None:
+    unit, stock = cents(demo_catalog, "P0011"), demo_catalog.get("P0011").stock
+    assert 2 * unit < 10000 and stock >= 2  # below the free-shipping threshold, and in stock
     c = store.create(CheckoutRequest((LineItemInput("P0011", 2),)), customer_id="S001")
-    assert (c.status, c.currency, c.totals.subtotal, c.totals.total) == ("incomplete", "USD", 5800, 5800)
-    assert c.line_items[0].unit_price == 2900 and c.options == []  # no destination yet: nothing to price
+    assert (c.status, c.currency, c.totals.subtotal, c.totals.total) == ("incomplete", "USD", 2 * unit, 2 * unit)
+    assert c.line_items[0].unit_price == unit and c.options == []  # no destination yet: nothing to price
 
     ship_home(store, c.id)
     c = store.get(c.id)
     assert c.status == "ready_for_complete" and c.destination.id and c.option.id == "standard"
     assert [o.id for o in c.options] == ["standard", "express"]  # cheapest first
-    assert (c.totals.fulfillment, c.totals.total) == (499, 6299)
+    assert (c.totals.fulfillment, c.totals.total) == (499, 2 * unit + 499)  # the default standard rate
 
     done = store.complete(c.id, TOKEN)
     assert done.status == "completed" and done.order_id
     order = store.order(done.order_id)
-    assert (order.status, order.totals.total, order.customer_id) == ("placed", 6299, "S001")
+    assert (order.status, order.totals.total, order.customer_id) == ("placed", 2 * unit + 499, "S001")
     assert order.destination.street_address == "1 Elm St" and order.payment["last_digits"] == "4242"
-    assert store.shop.on_hand("P0011") == 81 - 2  # the catalog's 81, less what was sold
+    assert store.shop.on_hand("P0011") == stock - 2  # the catalog's count, less what was sold
     assert [o.id for o in store.orders_for("S001")] == [order.id]
 
     shipped = store.ship(order.id)
@@ -55,27 +61,32 @@ def test_checkout_to_order_with_exact_totals_and_stock_taken(store: CheckoutStor
     assert all(li.fulfilled == li.quantity for li in shipped.line_items)
 
 
-def test_discount_codes_stack_in_order_and_unknown_ones_are_reported(store: CheckoutStore) -> None:
+def test_discount_codes_stack_in_order_and_unknown_ones_are_reported(store: CheckoutStore, demo_catalog) -> None:
+    unit = cents(demo_catalog, "P0263")
     c = store.create(CheckoutRequest((LineItemInput("P0263", 1),), discount_codes=("welcome10", "SAVE5", "NOPE")))
-    assert c.totals.subtotal == 2995
-    assert [(d.code, d.amount) for d in c.discounts] == [("WELCOME10", 300), ("SAVE5", 500)]
-    assert (c.totals.discount, c.totals.total) == (800, 2195)
+    ten = percent_of(unit, 10)  # WELCOME10 first, then SAVE5 (5.00) off what is left
+    assert c.totals.subtotal == unit and unit - ten > 500
+    assert [(d.code, d.amount) for d in c.discounts] == [("WELCOME10", ten), ("SAVE5", 500)]
+    assert (c.totals.discount, c.totals.total) == (ten + 500, unit - ten - 500)
     assert [m["code"] for m in c.messages] == ["discount_code_invalid"] and "NOPE" in c.messages[0]["content"]
     cleared = store.update(c.id, CheckoutUpdate(discount_codes=()))
-    assert cleared.totals.total == 2995 and cleared.discounts == [] and cleared.messages == []
+    assert cleared.totals.total == unit and cleared.discounts == [] and cleared.messages == []
 
 
-def test_free_standard_shipping_above_the_promotion_threshold(store: CheckoutStore) -> None:
-    c = store.create(CheckoutRequest((LineItemInput("P0001", 1),)))  # 199.99 > 100.00
+def test_free_standard_shipping_above_the_promotion_threshold(store: CheckoutStore, demo_catalog) -> None:
+    unit = cents(demo_catalog, "P0001")
+    assert unit >= 10000  # over the default shop's 100.00 threshold
+    c = store.create(CheckoutRequest((LineItemInput("P0001", 1),)))
     ship_home(store, c.id)
     c = store.get(c.id)
     standard = next(o for o in c.options if o.id == "standard")
-    assert standard.amount == 0 and "Free" in standard.title and c.totals.total == 19999
+    assert standard.amount == 0 and "Free" in standard.title and c.totals.total == unit
 
 
-def test_stock_is_checked_at_creation_and_again_at_completion(store: CheckoutStore) -> None:
+def test_stock_is_checked_at_creation_and_again_at_completion(store: CheckoutStore, demo_catalog) -> None:
+    assert demo_catalog.get("P0030").stock == 0 and demo_catalog.get("P0264").stock == 1
     with pytest.raises(OutOfStock, match="Insufficient stock"):
-        store.create(CheckoutRequest((LineItemInput("P0030", 1),)))  # stock 0
+        store.create(CheckoutRequest((LineItemInput("P0030", 1),)))
     with pytest.raises(InvalidRequest, match="not found"):
         store.create(CheckoutRequest((LineItemInput("NO-SUCH", 1),)))
 
@@ -117,7 +128,8 @@ def test_completed_and_canceled_checkouts_do_not_change(store: CheckoutStore) ->
             attempt()
 
 
-def test_idempotency_replays_the_first_outcome_and_refuses_a_changed_request(store: CheckoutStore) -> None:
+def test_idempotency_replays_the_first_outcome_and_refuses_a_changed_request(store: CheckoutStore,
+                                                                            demo_catalog) -> None:
     request = CheckoutRequest((LineItemInput("P0011", 1),))
     first = store.create(request, idempotency_key="k-create")
     again = store.create(request, idempotency_key="k-create")
@@ -131,7 +143,7 @@ def test_idempotency_replays_the_first_outcome_and_refuses_a_changed_request(sto
         store.complete(first.id, TOKEN, idempotency_key="k-complete")
     done = store.complete(first.id, TOKEN, idempotency_key="k-complete-2")
     assert store.complete(first.id, TOKEN, idempotency_key="k-complete-2") == done
-    assert len(store.orders_for("nobody")) == 0 and store.shop.on_hand("P0011") == 80  # charged once
+    assert store.shop.on_hand("P0011") == demo_catalog.get("P0011").stock - 1  # sold (and charged) once
 
 
 def test_a_shopper_sees_only_their_own_checkouts_and_orders(store: CheckoutStore) -> None:

@@ -21,6 +21,9 @@ ADDRESS = {"street_address": "1 Elm St", "city": "Springfield", "region": "IL", 
 @pytest.fixture()
 def shop(demo_catalog, shopper_store, tmp_path):
     """A context factory over one shared set of stores, so two shoppers can meet in the same shop."""
+    # the figures below rest on these demo facts: P0011 at 29.00, P0263 at 29.95, one P0264 left
+    assert (demo_catalog.get("P0011").effective_price, demo_catalog.get("P0263").effective_price,
+            demo_catalog.get("P0264").stock) == (29.0, 29.95, 1)
     deps = ShopDeps(demo_catalog, shopper_store(), checkout=CheckoutStore(tmp_path / "checkout.db", demo_catalog))
 
     def make(shopper_id: str | None = "S001") -> ToolContext[ShopDeps]:
