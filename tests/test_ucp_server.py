@@ -11,14 +11,18 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from io import StringIO
+
 import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI, Request
+from rich.console import Console
 from ucp_sdk.models.discovery.profile_schema import UcpDiscoveryProfile
 from ucp_sdk.models.schemas.shopping import fulfillment_resp, order
 from ucp_sdk.models.schemas.shopping.payment_resp import PaymentResponse
 
+import cli
 from tests.servers import free_port, serve
 
 fulfillment_resp.Checkout.model_rebuild(_types_namespace={"PaymentResponse": PaymentResponse})
@@ -214,3 +218,10 @@ def test_known_customer_gets_their_saved_address_and_international_rates(base_ur
 def test_catalog_search_answers_in_minor_units(base_url: str) -> None:
     hits = httpx.get(f"{base_url}/catalog/search", params={"q": "teapot", "limit": 2}).json()["results"]
     assert hits[0]["id"] == "teapot" and hits[0]["price"] == 4800
+
+
+def test_serve_refuses_a_folder_that_is_no_ucp_shop(tmp_path: Path) -> None:
+    out = StringIO()
+    assert cli.main(["serve", "--ucp-shop", str(tmp_path), "--port", str(free_port())],
+                console=Console(file=out, width=200)) == 2
+    assert "no products.csv" in out.getvalue() and not list(tmp_path.iterdir())

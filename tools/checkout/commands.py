@@ -17,6 +17,8 @@ __all__ = ["cmd_serve", "open_merchant", "register"]
 
 
 def register(subparsers: Any) -> None:
+    from tools.app import add_catalog_args
+
     serve = subparsers.add_parser(
         "serve", help="serve the shop over the Universal Commerce Protocol (REST)",
         description="Serve the catalog and checkout as a UCP merchant (protocol 2026-01-11) until Ctrl-C.")
@@ -32,9 +34,7 @@ def register(subparsers: Any) -> None:
                             "a fresh temporary folder, removed on exit)")
     serve.add_argument("--allow-remote-webhooks", action="store_true",
                        help="post order webhooks to non-loopback hosts too (default: loopback only)")
-    where = serve.add_mutually_exclusive_group()
-    where.add_argument("--catalog", metavar="DIR", help="a catalog directory (default: the demo catalog)")
-    where.add_argument("--chroma-url", metavar="URL", help="a Chroma server, e.g. http://127.0.0.1:8000")
+    add_catalog_args(serve, "(default: the demo catalog; ignored with --ucp-shop)")
     serve.set_defaults(func=cmd_serve)
 
 
