@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from agent import Agent, AgentSettings, ModelSettings, SessionStore, ToolContext, load_model
+from agent import Agent, AgentSettings, ModelSettings, SessionStore, ToolContext, ToolError, load_model
 from agent.events import Event
 from agent.models import ModelError
 from agent.prompts import load_yaml, render
@@ -49,6 +49,30 @@ def add_catalog_args(p: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--catalog", metavar="DIR", help="a catalog directory (default: the demo catalog)")
     g.add_argument("--chroma-url", metavar="URL", help="a Chroma server, e.g. http://127.0.0.1:8000")
+
+
+def add_mcp_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("MCP servers whose tools the agent may use")
+    g.add_argument("--mcp", action="append", default=[], metavar="URL|COMMAND",
+                   help="an MCP server: a streamable-HTTP URL or a command to run over stdio (repeatable)")
+    g.add_argument("--mcp-token", default=os.environ.get("SHOPAGENT_MCP_TOKEN"),
+                   help="bearer token sent to MCP URLs (default: $SHOPAGENT_MCP_TOKEN)")
+
+
+def open_mcp(args: argparse.Namespace, registry: Any) -> list[Any]:
+    """Connect to each --mcp server and adopt its tools; the connections close when the program ends."""
+    import atexit
+
+    from agent.mcp import adopt_mcp, connect
+
+    headers = {"Authorization": f"Bearer {args.mcp_token}"} if args.mcp_token else {}
+    conns = []
+    for target in args.mcp:
+        conn = connect(target, headers=headers)
+        atexit.register(conn.close)
+        adopt_mcp(registry, conn)
+        conns.append(conn)
+    return conns
 
 
 def model_settings(args: argparse.Namespace) -> ModelSettings:
@@ -150,9 +174,11 @@ def build_agent(args: argparse.Namespace, console: Console, confirm: Callable[..
     messages = sessions.load(session_id).messages if session_id else []
     session_id = session_id or sessions.create(args.shopper, settings.describe())
     system = render("system.md", shop_name="Shopagent demo shop", shopper_id=args.shopper)
+    registry = build_registry()
+    open_mcp(args, registry)
     model = load_model(settings)
     stores["llm"] = model  # write_description drafts with the same model the chat runs on
-    agent = Agent(model, build_registry(), ToolContext(args.shopper, stores, session_id),
+    agent = Agent(model, registry, ToolContext(args.shopper, stores, session_id),
                   system_prompt=system, settings=AgentSettings(max_steps=args.max_steps), confirm=confirm,
                   messages=messages, on_change=lambda m: sessions.save(session_id, m))
     return agent, sessions
@@ -181,7 +207,7 @@ def cmd_chat(args: argparse.Namespace, console: Console, input_fn: InputFn) -> i
 
     try:
         agent, sessions = build_agent(args, console, confirm)
-    except (ModelError, ValueError, FileNotFoundError) as exc:
+    except (ModelError, ValueError, FileNotFoundError, ToolError) as exc:  # ToolError: an --mcp server failed
         console.print(f"[bold red]Cannot start:[/] {exc}")
         return 2
     emit = (lambda e: print(json.dumps(e.to_dict(), ensure_ascii=False), flush=True)) if args.json \
@@ -246,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--state-dir", metavar="DIR", help="where shoppers and carts live (default: beside the catalog)")
     add_model_args(chat)
     add_catalog_args(chat)
+    add_mcp_args(chat)
     chat.set_defaults(func=cmd_chat)
     tools_cmd = sub.add_parser("tools", help="list the registered tools and their JSON schemas")
     tools_cmd.add_argument("--json", action="store_true")

@@ -8,9 +8,10 @@ __all__ = ["register_all"]
 
 
 def register_all(subparsers: Any) -> None:
-    from tools import describe_commands, shopper_commands
+    from tools import describe_commands, mcp_commands, shopper_commands
     from tools.catalog import commands as catalog_commands
 
     catalog_commands.register(subparsers)
     shopper_commands.register(subparsers)
     describe_commands.register(subparsers)
+    mcp_commands.register(subparsers)

@@ -1,0 +1,127 @@
+"""`mcp-serve` (the shop's tools over MCP: stdio or streamable HTTP) and `tokens` (who an MCP client acts for)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from tools.mcp_tokens import TokenStore
+
+__all__ = ["register", "state_dir_for"]
+
+TOKEN_ENV = "SHOPAGENT_MCP_TOKEN"
+
+
+def state_dir_for(args: argparse.Namespace) -> Path:
+    """Where the shopper store (and so the token table naming its shoppers) lives."""
+    from tools.shoppers import shoppers_path_for
+
+    return Path(args.state_dir).expanduser() if args.state_dir else shoppers_path_for(args.catalog).parent
+
+
+def _where(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--catalog", metavar="DIR", help="a catalog directory (default: the demo catalog)")
+    g.add_argument("--chroma-url", metavar="URL", help="a Chroma server, e.g. http://127.0.0.1:8000")
+    p.add_argument("--state-dir", metavar="DIR", help="where shoppers, carts and tokens live (default: beside "
+                                                      "the catalog)")
+
+
+def register(subparsers: Any) -> None:
+    serve = subparsers.add_parser(
+        "mcp-serve", help="serve the shop's tools over MCP (stdio, or streamable HTTP with --http)",
+        description="Serve the shop's tools to MCP clients. Over stdio the shopper comes from --token (or "
+                    f"${TOKEN_ENV}); over HTTP each request's bearer token names it. Make tokens with "
+                    "`tokens add SHOPPER`.")
+    serve.add_argument("--http", action="store_true", help="streamable HTTP at /mcp instead of stdio")
+    serve.add_argument("--host", default="127.0.0.1", help="HTTP address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
+    serve.add_argument("--token", help=f"stdio: the client's token (default: ${TOKEN_ENV})")
+    _where(serve)
+    serve.set_defaults(func=cmd_mcp_serve)
+
+    tokens = subparsers.add_parser("tokens", help="bearer tokens that let an MCP client act for a shopper")
+    tsub = tokens.add_subparsers(dest="tokens_command", required=True)
+    add = tsub.add_parser("add", help="make a token for a shopper (printed once)")
+    add.add_argument("shopper", metavar="SHOPPER_ID")
+    add.add_argument("--label", default="", help="a note on who holds it")
+    lst = tsub.add_parser("list", help="list tokens (their keys, never the tokens)")
+    rev = tsub.add_parser("revoke", help="revoke a token by its key (from `tokens list`) or the token itself")
+    rev.add_argument("key")
+    for p in (add, lst, rev):
+        p.add_argument("--state-dir", metavar="DIR", help="where the token table lives (default: beside the "
+                                                          "demo catalog's shoppers)")
+        p.add_argument("--catalog", metavar="DIR", help="the catalog whose shoppers the tokens name")
+    tokens.set_defaults(func=cmd_tokens)
+
+
+def cmd_tokens(args: argparse.Namespace, console: Console) -> int:
+    store = TokenStore(state_dir_for(args))
+    try:
+        if args.tokens_command == "add":
+            token = store.add(args.shopper, label=args.label)
+            print(token)  # plain, alone on stdout: scripts capture it
+            Console(stderr=True).print(f"[dim]token for {escape(args.shopper)} saved in "
+                                       f"{escape(str(store.path))} (shown once)[/]")
+            return 0
+        if args.tokens_command == "revoke":
+            gone = store.revoke(args.key)
+            console.print(f"revoked {gone} token(s)" if gone else f"[yellow]no token matches {escape(args.key)}[/]")
+            return 0 if gone else 1
+        table = Table("key", "shopper", "created", "label", header_style="bold cyan")
+        for r in store.list():
+            table.add_row(r.key, r.shopper_id, time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created)), r.label)
+        console.print(table)
+        return 0
+    except ValueError as exc:
+        console.print(f"[bold red]Cannot use the token table:[/] {escape(str(exc))}")
+        return 2
+
+
+def cmd_mcp_serve(args: argparse.Namespace, console: Console) -> int:
+    from tools.mcp_server import http_app, run_stdio
+
+    err = Console(stderr=True)  # over stdio, stdout belongs to the protocol
+    tokens = TokenStore(state_dir_for(args))
+    stdio_shopper = None
+    if not args.http:
+        stdio_shopper = tokens.shopper_for(args.token or os.environ.get(TOKEN_ENV))
+        if stdio_shopper is None:
+            err.print(f"[bold red]Refused:[/] no valid token (pass --token or set ${TOKEN_ENV}; make one with "
+                      "`python cli.py tokens add SHOPPER`)")
+            return 2
+    try:
+        with contextlib.redirect_stdout(sys.stderr):  # nothing the stores print may reach the protocol stream
+            shop = build_shop(args, stdio_shopper)
+    except (ValueError, OSError, ConnectionError) as exc:
+        err.print(f"[bold red]Cannot open the shop:[/] {escape(str(exc))}")
+        return 2
+    if not args.http:
+        run_stdio(shop)
+        return 0
+    import uvicorn
+
+    err.print(f"MCP (streamable HTTP) on http://{args.host}:{args.port}/mcp · tokens: {tokens.path}")
+    uvicorn.run(http_app(shop, tokens, host=args.host, port=args.port), host=args.host, port=args.port,
+                log_level="warning")
+    return 0
+
+
+def build_shop(args: argparse.Namespace, stdio_shopper: str | None) -> Any:
+    """The shop's registry and stores behind an MCP server."""
+    from agent.tools import ToolContext
+    from tools import build_registry, open_stores
+    from tools.mcp_server import ShopMCP
+
+    stores = open_stores(catalog=args.catalog, chroma_url=args.chroma_url, state_dir=args.state_dir)
+    return ShopMCP(build_registry(), lambda shopper: ToolContext(shopper, stores, f"mcp:{shopper}"),
+                   stdio_shopper=stdio_shopper)
