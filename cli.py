@@ -59,6 +59,13 @@ def add_mcp_args(p: argparse.ArgumentParser) -> None:
                    help="bearer token sent to MCP URLs (default: $SHOPAGENT_MCP_TOKEN)")
 
 
+def add_merchant_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("shop on another store (UCP)")
+    g.add_argument("--merchant", metavar="URL", help="a UCP merchant to check out on, e.g. http://127.0.0.1:8182")
+    g.add_argument("--buyer", metavar="FILE.json", help="the shopper's address and payment token for --merchant")
+    g.add_argument("--agent-profile", metavar="URI", help="the UCP-Agent profile URI sent to the merchant")
+
+
 def open_mcp(args: argparse.Namespace, registry: Any) -> list[Any]:
     """Connect to each --mcp server and adopt its tools; the connections close when the program ends."""
     import atexit
@@ -166,15 +173,21 @@ class Renderer:
 def build_agent(args: argparse.Namespace, console: Console, confirm: Callable[..., bool]) -> tuple[Agent, Any]:
     from tools import build_registry, open_stores
 
-    stores = open_stores(catalog=args.catalog, chroma_url=args.chroma_url, progress=progress_factory(console),
-                         state_dir=args.state_dir)
+    if args.merchant:
+        from tools.merchant_tools import build_merchant_registry, open_merchant
+
+        stores, registry = open_merchant(args.merchant, args.buyer, args.agent_profile), build_merchant_registry()
+        system = render("merchant.md", merchant=args.merchant, shopper_id=args.shopper)
+    else:
+        stores = open_stores(catalog=args.catalog, chroma_url=args.chroma_url, progress=progress_factory(console),
+                             state_dir=args.state_dir)
+        registry = build_registry()
+        system = render("system.md", shop_name="Shopagent demo shop", shopper_id=args.shopper)
     sessions = SessionStore(home() / "sessions.db")
     settings = model_settings(args)
     session_id = sessions.latest(args.shopper) if args.resume else None
     messages = sessions.load(session_id).messages if session_id else []
     session_id = session_id or sessions.create(args.shopper, settings.describe())
-    system = render("system.md", shop_name="Shopagent demo shop", shopper_id=args.shopper)
-    registry = build_registry()
     open_mcp(args, registry)
     model = load_model(settings)
     stores["llm"] = model  # write_description drafts with the same model the chat runs on
@@ -273,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_model_args(chat)
     add_catalog_args(chat)
     add_mcp_args(chat)
+    add_merchant_args(chat)
     chat.set_defaults(func=cmd_chat)
     tools_cmd = sub.add_parser("tools", help="list the registered tools and their JSON schemas")
     tools_cmd.add_argument("--json", action="store_true")

@@ -114,3 +114,36 @@ def test_third_party_server_mcp_server_time():
                   {"text": "It is noon somewhere."}]
         events = list(Agent(ScriptedModel(script), registry).run("what time is it in UTC?"))
         assert next(e for e in events if e.type == "tool_result").ok
+
+
+def _chat(tmp_path, monkeypatch, capsys, *argv: str, turns: list) -> tuple[int, list[dict], str]:
+    """`python cli.py chat --once … --json` in-process with a scripted model; its events and console text."""
+    import io
+    import json
+
+    from rich.console import Console
+
+    import cli
+
+    monkeypatch.setenv("SHOPAGENT_HOME", str(tmp_path / "home"))
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps({"turns": turns}))
+    out = io.StringIO()
+    code = cli.main(["chat", "--json", "--scripted", str(script), "--state-dir", str(tmp_path / "state"), *argv],
+                    console=Console(file=out, width=120))
+    return code, [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()], out.getvalue()
+
+
+def test_chat_flag_adopts_an_mcp_server(demo_catalog, tmp_path, monkeypatch, capsys):
+    pytest.importorskip("mcp_server_time", reason="mcp-server-time is a test dependency (pip install -e .[test])")
+    turns = [{"tool_calls": [{"name": "get_current_time", "arguments": {"timezone": "Europe/Berlin"}}]},
+             {"text": "Here is the time."}]
+    code, events, _ = _chat(tmp_path, monkeypatch, capsys, "--once", "time in Berlin?", "--catalog",
+                            str(demo_catalog.location), "--mcp",
+                            f"{sys.executable} -m mcp_server_time --local-timezone UTC", turns=turns)
+    result = next(e for e in events if e["type"] == "tool_result")
+    assert code == 0 and result["ok"] and result["result"]["timezone"] == "Europe/Berlin"
+
+    code, events, text = _chat(tmp_path, monkeypatch, capsys, "--once", "hi", "--catalog",
+                               str(demo_catalog.location), "--mcp", "http://127.0.0.1:9/mcp", turns=[])
+    assert code == 2 and "Cannot start" in text and "cannot connect to MCP server" in text and not events

@@ -12,7 +12,7 @@ import pytest
 from agent import Agent, ScriptedModel
 from agent.tools import ToolContext, ToolError
 from tests.ucp_reference import reference_merchant, ucp_headers
-from tools.merchant_tools import build_merchant_registry
+from tools.merchant_tools import AGENT_PROFILE, build_merchant_registry
 from tools.ucp_client import Buyer, MerchantError, UCPMerchant
 
 pytestmark = pytest.mark.server
@@ -21,7 +21,7 @@ HOME = {"street_address": "123 Main St", "address_locality": "Springfield", "add
         "postal_code": "62704", "address_country": "US"}
 CARD = {"handler_id": "google_pay", "type": "card", "brand": "Visa", "last_digits": "1234",
         "credential": {"type": "token", "token": "success_token"}}
-PROFILE = "http://127.0.0.1:9/agent-profile.json"  # nothing listens there: no webhooks, nothing leaves the host
+PROFILE = AGENT_PROFILE  # a URN: the reference server fetches nothing for it
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +122,26 @@ def test_declined_order_and_refused_code_change_nothing(merchant_url):
     assert after["status"] == "ready_for_complete" and "order_id" not in after
     with pytest.raises(ToolError, match="not one of your orders"):
         run("order_status", order_id="some-other-order")
+
+
+def test_chat_with_merchant_flag_checks_out_there(merchant_url, tmp_path, monkeypatch, capsys):
+    """`python cli.py chat --merchant URL --buyer FILE`: the merchant tools replace the shop's."""
+    import io
+
+    from rich.console import Console
+
+    import cli
+
+    monkeypatch.setenv("SHOPAGENT_HOME", str(tmp_path / "home"))
+    buyer = tmp_path / "buyer.json"
+    buyer.write_text(json.dumps({"full_name": "Jane Smith", "address": HOME, "payment": CARD}))
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps({"turns": [
+        {"tool_calls": [{"name": "start_checkout", "arguments": {"items": [{"product_id": "pot_ceramic"}]}}]},
+        {"text": "Started."}]}))
+    code = cli.main(["chat", "--once", "a ceramic pot please", "--json", "--yes", "--scripted", str(script),
+                     "--merchant", merchant_url, "--buyer", str(buyer)], console=Console(file=io.StringIO()))
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    result = next(e for e in events if e["type"] == "tool_result")
+    assert code == 0 and result["ok"] and result["result"]["lines"][0]["product_id"] == "pot_ceramic"
+    assert result["result"]["totals"]["subtotal"] == "15.00 USD"

@@ -47,7 +47,7 @@ def ucp_headers() -> dict[str, str]:
     """What the reference server requires of every request (its test-mode signature included)."""
     import uuid
 
-    return {"UCP-Agent": 'profile="http://127.0.0.1:9/agent-profile.json"; version="2026-01-11"',
+    return {"UCP-Agent": 'profile="urn:shopagent:test"; version="2026-01-11"',
             "Request-Signature": "test", "Request-Id": str(uuid.uuid4()), "Idempotency-Key": str(uuid.uuid4())}
 
 

@@ -15,7 +15,11 @@ from agent.tools import ToolContext, ToolError, ToolRegistry, tool
 from tools.history_tools import session_shopper
 from tools.ucp_client import Buyer, MerchantError, UCPMerchant, money
 
-__all__ = ["MERCHANT_TOOLS", "build_merchant_registry"]
+__all__ = ["AGENT_PROFILE", "MERCHANT_TOOLS", "build_merchant_registry", "open_merchant"]
+
+# The UCP-Agent profile this client names when none is given: a URI nothing resolves, so no merchant fetches
+# anything on our behalf (a deployment that wants order webhooks serves a real profile and passes its URL).
+AGENT_PROFILE = "urn:shopagent:agent-profile"
 
 
 class LineItem(BaseModel):
@@ -195,3 +199,19 @@ MERCHANT_TOOLS = [start_checkout, choose_shipping, apply_discount, view_checkout
 
 def build_merchant_registry() -> ToolRegistry:
     return ToolRegistry(MERCHANT_TOOLS)
+
+
+def open_merchant(url: str, buyer_file: str | None = None, agent_profile: str | None = None) -> dict[str, Any]:
+    """The stores the merchant tools read: the discovered merchant and the shopper's saved buyer details."""
+    import json
+    from pathlib import Path
+
+    try:
+        buyer = Buyer.from_json(json.loads(Path(buyer_file).read_text(encoding="utf-8"))) if buyer_file else Buyer()
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"cannot read the buyer details {buyer_file}: {exc}") from None
+    try:
+        merchant = UCPMerchant(url, agent_profile=agent_profile or AGENT_PROFILE)
+    except MerchantError as exc:
+        raise ValueError(str(exc)) from None
+    return {"merchant": merchant, "buyer": buyer}
