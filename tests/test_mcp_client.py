@@ -39,24 +39,25 @@ def test_remote_tools_are_typed_from_their_json_schemas(shop_tools):
     search = shop_tools.get("search_catalog")
     assert not search.writes and shop_tools.get("add_to_cart").writes and shop_tools.get("remove_from_cart").writes
     params = search.spec()["function"]["parameters"]
-    assert params["required"] == ["query"] and params["properties"]["limit"]["maximum"] == 25
-    for bad in ({}, {"query": "x", "limit": 99}, {"query": "x", "shopper_id": "S002"}, {"query": 5}):
+    assert params["required"] == ["catalog"] and "$defs" in params  # the server's schema, verbatim
+    for bad in ({}, {"catalog": {"query": "x", "pagination": {"limit": 99}}}, {"catalog": {"query": 5}},
+                {"catalog": {"query": "x"}, "shopper_id": "S002"}, {"query": "x"}):
         with pytest.raises(ValidationError):
             search.validate(bad)
-    assert search.validate({"query": "tent", "limit": 2}).query == "tent"
+    assert search.validate({"catalog": {"query": "tent"}}).catalog == {"query": "tent"}
 
 
 def test_remote_results_and_remote_errors(shop_tools):
-    found = run(shop_tools.get("search_catalog"), query="running shoes", limit=2)
-    assert len(found["results"]) == 2 and all(r["id"].startswith("P") for r in found["results"])
+    found = run(shop_tools.get("search_catalog"), catalog={"query": "running shoes", "pagination": {"limit": 2}})
+    assert len(found["products"]) == 2 and all(p["id"].startswith("P") for p in found["products"])
     with pytest.raises(ToolError, match="no product with id"):
-        run(shop_tools.get("get_product"), product_id="NOPE-1")
+        run(shop_tools.get("get_product"), catalog={"id": "NOPE-1"})
 
 
 def test_agent_loop_confirms_locally_then_the_server_is_answered(shop_tools):
     """A remote write runs only after the shopper's yes here; the server's own question is answered from it."""
-    found = run(shop_tools.get("search_catalog"), query="backpack", limit=5)
-    pid = next(r["id"] for r in found["results"] if r.get("in_stock", True))
+    found = run(shop_tools.get("search_catalog"), catalog={"query": "backpack"})
+    pid = next(p["id"] for p in found["products"] if p["variants"][0]["availability"]["available"])
     script = [{"tool_calls": [{"name": "add_to_cart", "arguments": {"product_id": pid}}]}, {"text": "Added."},
               {"tool_calls": [{"name": "add_to_cart", "arguments": {"product_id": pid, "quantity": 2}}]},
               {"text": "Not added."}]

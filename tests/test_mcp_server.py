@@ -74,8 +74,14 @@ async def _call(c: Client, name: str, arguments: dict[str, Any] | None = None) -
     return result
 
 
-def _first_in_stock(results: list[dict]) -> str:
-    return next(r["id"] for r in results if r.get("in_stock", True))
+async def _search(c: Client, query: str, limit: int = 5) -> list[dict]:
+    """UCP's search_catalog: arguments under `catalog`, UCP product records back."""
+    result = await _call(c, "search_catalog", {"catalog": {"query": query, "pagination": {"limit": limit}}})
+    return result.structured_content["products"]
+
+
+def _first_in_stock(products: list[dict]) -> str:
+    return next(p["id"] for p in products if p["variants"][0]["availability"]["available"])
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
@@ -84,23 +90,37 @@ def test_lists_the_shop_tools_with_schemas_and_write_hints(transport, shop, requ
         return (await c.list_tools()).tools
 
     tools = {t.name: t for t in session(transport, shop, request)(body)}
-    assert {"search_catalog", "get_product", "view_cart", "add_to_cart", "remove_from_cart"} <= set(tools)
+    assert {"search_catalog", "lookup_catalog", "get_product", "view_cart", "add_to_cart",
+            "remove_from_cart"} <= set(tools)
     assert tools["search_catalog"].annotations.read_only_hint is True
     assert tools["add_to_cart"].annotations.read_only_hint is False
-    assert "query" in tools["search_catalog"].input_schema["required"]
+    assert tools["search_catalog"].input_schema["required"] == ["catalog"]  # UCP's MCP binding shape
     assert "shopper" not in str(tools["add_to_cart"].input_schema)  # identity is never an argument
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
-def test_search_returns_structured_results(transport, shop, request):
+def test_search_and_lookup_follow_the_ucp_binding(transport, shop, request, demo_catalog):
     async def body(c):
-        return await _call(c, "search_catalog", {"query": "wireless earbuds", "limit": 3})
+        found = await _call(c, "search_catalog", {"catalog": {"query": "wireless earbuds",
+                                                              "pagination": {"limit": 3}},
+                                                  "meta": {"ucp-agent": {"profile": "urn:test"}}})
+        ids = [p["id"] for p in found.structured_content["products"]]
+        looked = await _call(c, "lookup_catalog", {"catalog": {"ids": ids[:1] + ["NOPE-9"]}})
+        one = await _call(c, "get_product", {"catalog": {"id": ids[0]}})
+        bad = await _call(c, "search_catalog", {"query": "flat arguments are not the binding"})
+        return found, looked, one, bad
 
-    result = session(transport, shop, request)(body)
-    assert not result.is_error
-    hits = result.structured_content["results"]
-    assert 1 <= len(hits) <= 3 and all(h["id"].startswith("P") for h in hits)
-    assert any("earbud" in h["title"].lower() for h in hits)
+    found, looked, one, bad = session(transport, shop, request)(body)
+    products = found.structured_content["products"]
+    assert 1 <= len(products) <= 3 and any("earbud" in p["title"].lower() for p in products)
+    first = demo_catalog.get(products[0]["id"])
+    price = products[0]["price_range"]["min"]
+    assert price == {"amount": round(first.effective_price * 100), "currency": first.currency}  # minor units
+    assert "dev.ucp.shopping.catalog.search" in found.structured_content["ucp"]["capabilities"]
+    assert [p["id"] for p in looked.structured_content["products"]] == [first.id]
+    assert looked.structured_content["messages"] == [{"type": "info", "code": "not_found", "content": "NOPE-9"}]
+    assert one.structured_content["product"]["title"] == first.title
+    assert bad.is_error and "catalog" in bad.content[0].text
 
 
 @pytest.mark.parametrize("transport,mode", [("stdio", "auto"), ("http", "auto"), ("http", "legacy")])
@@ -112,8 +132,7 @@ def test_add_to_cart_after_the_client_confirms(transport, mode, shop, request):
         return _accept(ctx, params)
 
     async def body(c):
-        hits = (await _call(c, "search_catalog", {"query": "yoga mat", "limit": 5})).structured_content["results"]
-        pid = _first_in_stock(hits)
+        pid = _first_in_stock(await _search(c, "yoga mat"))
         before = (await _call(c, "view_cart")).structured_content
         added = await _call(c, "add_to_cart", {"product_id": pid, "quantity": 1})
         after = (await _call(c, "view_cart")).structured_content
@@ -131,8 +150,7 @@ def test_add_to_cart_after_the_client_confirms(transport, mode, shop, request):
 @pytest.mark.parametrize("elicit", [_decline, None], ids=["declined", "no-elicitation"])
 def test_no_write_without_consent(transport, elicit, shop, request):
     async def body(c):
-        hits = (await _call(c, "search_catalog", {"query": "water bottle"})).structured_content["results"]
-        pid = _first_in_stock(hits)
+        pid = _first_in_stock(await _search(c, "water bottle"))
         answer = await _call(c, "add_to_cart", {"product_id": pid})
         return pid, answer, (await _call(c, "view_cart")).structured_content
 
@@ -145,8 +163,7 @@ def test_no_write_without_consent(transport, elicit, shop, request):
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_a_token_for_one_shopper_never_reaches_another(transport, shop, request):
     async def as_s001(c):
-        hits = (await _call(c, "search_catalog", {"query": "desk lamp"})).structured_content["results"]
-        pid = _first_in_stock(hits)
+        pid = _first_in_stock(await _search(c, "desk lamp"))
         await _call(c, "add_to_cart", {"product_id": pid, "quantity": 2})
         smuggled = await _call(c, "view_cart", {"shopper_id": "S002"})
         return pid, smuggled, (await _call(c, "view_cart")).structured_content

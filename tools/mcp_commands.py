@@ -119,9 +119,10 @@ def cmd_mcp_serve(args: argparse.Namespace, console: Console) -> int:
 def build_shop(args: argparse.Namespace, stdio_shopper: str | None) -> Any:
     """The shop's registry and stores behind an MCP server."""
     from agent.tools import ToolContext
-    from tools import build_registry, open_stores
+    from tools import open_stores
     from tools.mcp_server import ShopMCP
+    from tools.ucp_catalog_tools import build_mcp_registry
 
     stores = open_stores(catalog=args.catalog, chroma_url=args.chroma_url, state_dir=args.state_dir)
-    return ShopMCP(build_registry(), lambda shopper: ToolContext(shopper, stores, f"mcp:{shopper}"),
+    return ShopMCP(build_mcp_registry(), lambda shopper: ToolContext(shopper, stores, f"mcp:{shopper}"),
                    stdio_shopper=stdio_shopper)
