@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from agent import Agent, ScriptedModel, ToolRegistry
 from agent.mcp import MCPUnavailable, adopt_mcp, connect
-from agent.tools import ToolError
+from agent.tools import ToolContext, ToolError
 from tests.mcp_shop import http_server, make_shop
 
 pytestmark = pytest.mark.server
@@ -32,7 +32,7 @@ def shop_tools(shop):
 
 
 def run(tool, **arguments):
-    return tool(None, tool.validate(arguments))
+    return tool(ToolContext(), tool.validate(arguments), approval=True)
 
 
 def test_remote_tools_are_typed_from_their_json_schemas(shop_tools):

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tools import app
 from agent.models.base import ContextOverflow, ModelError, ModelTimeout, ModelUnavailable, TextDelta, ToolCall, Usage
 from agent.models.openai_compat import OpenAIModel
 from agent.tools import tool
@@ -29,7 +30,7 @@ HELLO = [{"role": "system", "content": "You are a helpful shopping assistant."},
 def base_url():
     from agent.models.embedded import embedded_model_path
 
-    with llama_server(embedded_model_path(), n_ctx=2048) as url:
+    with llama_server(embedded_model_path(app.home() / "models"), n_ctx=2048) as url:
         yield url
 
 

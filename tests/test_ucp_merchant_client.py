@@ -12,7 +12,7 @@ import pytest
 from agent import Agent, ScriptedModel
 from agent.tools import ToolContext, ToolError
 from tests.ucp_reference import reference_merchant, ucp_headers
-from tools.merchant_tools import AGENT_PROFILE, build_merchant_registry
+from tools.merchant_tools import AGENT_PROFILE, MerchantDeps, build_merchant_registry
 from tools.ucp_client import Buyer, MerchantError, UCPMerchant
 
 pytestmark = pytest.mark.server
@@ -33,7 +33,7 @@ def merchant_url(tmp_path_factory):
 def _context(merchant_url: str, shopper: str = "S001") -> ToolContext:
     merchant = UCPMerchant(merchant_url, agent_profile=PROFILE)
     buyer = Buyer(full_name="John Doe", email="john.doe@example.com", address=HOME, payment=CARD)
-    return ToolContext(shopper, {"merchant": merchant, "buyer": buyer}, "ucp-test")
+    return ToolContext(deps=MerchantDeps(merchant, buyer), user_id=shopper, session_id="ucp-test")
 
 
 def _last_result(messages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -105,7 +105,7 @@ def test_scripted_conversation_buys_two_bouquets_with_a_code_and_standard_shippi
 def test_declined_order_and_refused_code_change_nothing(merchant_url):
     ctx = _context(merchant_url, "S002")
     registry = build_merchant_registry()
-    run = lambda name, **a: registry.get(name)(ctx, registry.get(name).validate(a))  # noqa: E731
+    run = lambda name, **a: registry.get(name)(ctx, registry.get(name).validate(a), approval=True)  # noqa: E731
     run("start_checkout", items=[{"product_id": "bouquet_roses", "quantity": 2}])
     run("choose_shipping", option="std-ship")
     with pytest.raises(ToolError, match="did not accept the code 'NOT-A-CODE'"):

@@ -23,15 +23,15 @@ TOKEN_ENV = "SHOPAGENT_MCP_TOKEN"
 
 def state_dir_for(args: argparse.Namespace) -> Path:
     """Where the shopper store (and so the token table naming its shoppers) lives."""
-    from tools.shoppers import shoppers_path_for
+    from tools import app
 
-    return Path(args.state_dir).expanduser() if args.state_dir else shoppers_path_for(args.catalog).parent
+    return Path(args.state_dir).expanduser() if args.state_dir else app.shoppers_path(args.catalog).parent
 
 
 def _where(p: argparse.ArgumentParser) -> None:
-    g = p.add_mutually_exclusive_group()
-    g.add_argument("--catalog", metavar="DIR", help="a catalog directory (default: the demo catalog)")
-    g.add_argument("--chroma-url", metavar="URL", help="a Chroma server, e.g. http://127.0.0.1:8000")
+    from tools import app
+
+    app.add_catalog_args(p)
     p.add_argument("--state-dir", metavar="DIR", help="where shoppers, carts and tokens live (default: beside "
                                                       "the catalog)")
 
@@ -118,11 +118,10 @@ def cmd_mcp_serve(args: argparse.Namespace, console: Console) -> int:
 
 def build_shop(args: argparse.Namespace, stdio_shopper: str | None) -> Any:
     """The shop's registry and stores behind an MCP server."""
-    from agent.tools import ToolContext
-    from tools import open_stores
+    from tools import app
     from tools.mcp_server import ShopMCP
     from tools.ucp_catalog_tools import build_mcp_registry
 
-    stores = open_stores(catalog=args.catalog, chroma_url=args.chroma_url, state_dir=args.state_dir)
-    return ShopMCP(build_mcp_registry(), lambda shopper: ToolContext(shopper, stores, f"mcp:{shopper}"),
+    deps = app.open_deps(args.catalog, args.chroma_url, state_dir=args.state_dir)
+    return ShopMCP(build_mcp_registry(), lambda shopper: app.shop_context(deps, shopper, f"mcp:{shopper}"),
                    stdio_shopper=stdio_shopper)

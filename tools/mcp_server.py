@@ -24,7 +24,7 @@ from mcp.server.auth.provider import AccessToken
 from mcp.server.lowlevel import Server
 from pydantic import ValidationError
 
-from agent.tools import Tool, ToolContext, ToolError, ToolRegistry, to_data, validation_message
+from agent.tools import Approval, Tool, ToolContext, ToolError, ToolRegistry, to_data, validation_message
 from tools.mcp_tokens import TokenStore
 
 __all__ = ["ShopMCP", "TokenVerifier", "http_app", "run_stdio"]
@@ -77,7 +77,7 @@ class ShopMCP:
                 return _result({"status": "declined", "written": False,
                                 "message": f"The shopper declined {tool.name}; nothing was changed."})
         try:
-            result = await anyio.to_thread.run_sync(self._run, tool, shopper, args)
+            result = await anyio.to_thread.run_sync(self._run, tool, shopper, args, tool.writes)
         except ToolError as exc:
             return _error(f"{tool.name} failed: {exc}")
         except Exception:  # a bug in a tool: logged here, and the client gets an error, not a dead connection
@@ -85,9 +85,11 @@ class ShopMCP:
             return _error(f"{tool.name} failed with an internal error; the shop has logged it")
         return _result(to_data(result))
 
-    def _run(self, tool: Tool, shopper: str, args: Any) -> Any:
+    def _run(self, tool: Tool, shopper: str, args: Any, confirmed: bool) -> Any:
+        # only reached for a writes tool after the client said yes to this very call (see _consent)
+        approval = Approval(tool.name, by="mcp-elicitation") if confirmed else None
         with self._lock:
-            return tool(self.context_for(shopper), args)
+            return tool(self.context_for(shopper), args, approval=approval)
 
     def _shopper(self) -> str | None:
         token = get_access_token()  # set by the HTTP bearer middleware; None over stdio

@@ -6,6 +6,7 @@ and payment instrument come from the session (the signed-in shopper's saved deta
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -15,7 +16,8 @@ from agent.tools import ToolContext, ToolError, ToolRegistry, tool
 from tools.history_tools import session_shopper
 from tools.ucp_client import Buyer, MerchantError, UCPMerchant, money
 
-__all__ = ["AGENT_PROFILE", "MERCHANT_TOOLS", "build_merchant_registry", "open_merchant"]
+__all__ = ["AGENT_PROFILE", "MERCHANT_TOOLS", "MerchantContext", "MerchantDeps", "build_merchant_registry",
+           "merchant_system_prompt", "open_merchant"]
 
 # The UCP-Agent profile this client names when none is given: a URI nothing resolves, so no merchant fetches
 # anything on our behalf (a deployment that wants order webhooks serves a real profile and passes its URL).
@@ -27,12 +29,26 @@ class LineItem(BaseModel):
     quantity: Annotated[int, Field(ge=1, le=20)] = 1
 
 
-def _merchant(ctx: ToolContext) -> UCPMerchant:
-    return ctx.store("merchant")
+@dataclass
+class MerchantDeps:
+    """What the merchant tools read: the discovered merchant and the signed-in shopper's saved buyer details."""
+
+    merchant: UCPMerchant
+    buyer: Buyer
+
+    def close(self) -> None:
+        self.merchant.close()
 
 
-def _buyer(ctx: ToolContext) -> Buyer:
-    return ctx.store("buyer")
+MerchantContext = ToolContext[MerchantDeps]
+
+
+def _merchant(ctx: MerchantContext) -> UCPMerchant:
+    return ctx.deps.merchant
+
+
+def _buyer(ctx: MerchantContext) -> Buyer:
+    return ctx.deps.buyer
 
 
 def _call(fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -73,7 +89,7 @@ def _total(totals: list[dict[str, Any]]) -> int:
 
 
 @tool(writes=True)
-def start_checkout(ctx: ToolContext, items: Annotated[list[LineItem], Field(min_length=1, max_length=20)],
+def start_checkout(ctx: MerchantContext, items: Annotated[list[LineItem], Field(min_length=1, max_length=20)],
                    currency: str = "USD") -> dict[str, Any]:
     """Start a checkout on the merchant's store with these products (replaces any checkout in progress)."""
     shopper = session_shopper(ctx)
@@ -82,7 +98,7 @@ def start_checkout(ctx: ToolContext, items: Annotated[list[LineItem], Field(min_
 
 
 @tool(writes=True)
-def choose_shipping(ctx: ToolContext, option: Annotated[str | None, Field(
+def choose_shipping(ctx: MerchantContext, option: Annotated[str | None, Field(
         description="a shipping option id or its name (e.g. 'standard'); leave out to see the options")] = None
                     ) -> dict[str, Any]:
     """Ship the checkout to the shopper's saved address; with `option`, choose how (the options show prices)."""
@@ -122,7 +138,7 @@ def _match_option(option: str, options: list[dict[str, Any]]) -> str:
 
 
 @tool(writes=True)
-def apply_discount(ctx: ToolContext, code: Annotated[str, Field(min_length=1, max_length=64)]) -> dict[str, Any]:
+def apply_discount(ctx: MerchantContext, code: Annotated[str, Field(min_length=1, max_length=64)]) -> dict[str, Any]:
     """Apply a discount code to the checkout in progress."""
     merchant, shopper = _merchant(ctx), session_shopper(ctx)
     co = merchant.checkout(shopper)
@@ -139,13 +155,13 @@ def apply_discount(ctx: ToolContext, code: Annotated[str, Field(min_length=1, ma
 
 
 @tool
-def view_checkout(ctx: ToolContext) -> dict[str, Any]:
+def view_checkout(ctx: MerchantContext) -> dict[str, Any]:
     """The checkout in progress on the merchant's store: lines, shipping options, discounts and totals."""
     return summary(_call(_merchant(ctx).refresh, session_shopper(ctx)))
 
 
 @tool(writes=True)
-def place_order(ctx: ToolContext, expected_total: Annotated[str, Field(
+def place_order(ctx: MerchantContext, expected_total: Annotated[str, Field(
         description="the total the shopper agreed to, e.g. '54.50'; the order is refused if it differs")]
                 ) -> dict[str, Any]:
     """Pay with the shopper's saved payment method and place the order (after they confirm the total)."""
@@ -181,7 +197,7 @@ def _minor(text: str, currency: str) -> int | None:
 
 
 @tool
-def order_status(ctx: ToolContext, order_id: Annotated[str, Field(min_length=1)]) -> dict[str, Any]:
+def order_status(ctx: MerchantContext, order_id: Annotated[str, Field(min_length=1)]) -> dict[str, Any]:
     """Where an order placed on the merchant's store is now: its lines, shipping and status."""
     order = _call(_merchant(ctx).order, session_shopper(ctx), order_id.strip())
     currency = order.get("currency", "USD")
@@ -201,7 +217,7 @@ def build_merchant_registry() -> ToolRegistry:
     return ToolRegistry(MERCHANT_TOOLS)
 
 
-def open_merchant(url: str, buyer_file: str | None = None, agent_profile: str | None = None) -> dict[str, Any]:
+def open_merchant(url: str, buyer_file: str | None = None, agent_profile: str | None = None) -> MerchantDeps:
     """The stores the merchant tools read: the discovered merchant and the shopper's saved buyer details."""
     import json
     from pathlib import Path
@@ -214,4 +230,10 @@ def open_merchant(url: str, buyer_file: str | None = None, agent_profile: str | 
         merchant = UCPMerchant(url, agent_profile=agent_profile or AGENT_PROFILE)
     except MerchantError as exc:
         raise ValueError(str(exc)) from None
-    return {"merchant": merchant, "buyer": buyer}
+    return MerchantDeps(merchant, buyer)
+
+
+def merchant_system_prompt(url: str, shopper_id: str | None) -> str:
+    from tools.resources import render_prompt
+
+    return render_prompt("merchant.md", merchant=url, shopper_id=shopper_id)

@@ -11,9 +11,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.tools import ToolContext, ToolError, ToolRegistry, tool
+from agent.tools import ToolError, ToolRegistry, tool
 from tools.catalog.product import Product
 from tools.catalog_tools import resolve_product
+from tools.deps import ShopContext
 
 __all__ = ["UCP_CATALOG_TOOLS", "build_mcp_registry", "ucp_product"]
 
@@ -97,11 +98,11 @@ def _envelope(capability: str, **body: Any) -> dict[str, Any]:
 
 
 @tool(name="search_catalog")
-def ucp_search_catalog(ctx: ToolContext, catalog: SearchRequest, meta: Meta | None = None) -> dict[str, Any]:
+def ucp_search_catalog(ctx: ShopContext, catalog: SearchRequest, meta: Meta | None = None) -> dict[str, Any]:
     """Search the catalog (UCP catalog.search): a query, optional category and price (minor units) filters."""
     filters = catalog.filters or SearchFilters()
     price = filters.price or PriceFilter()
-    store = ctx.store("catalog")
+    store = ctx.deps.catalog
     category = filters.categories[0] if filters.categories else None
     found = store.search(catalog.query, category=category,
                          min_price=price.min / 100 if price.min is not None else None,
@@ -112,7 +113,7 @@ def ucp_search_catalog(ctx: ToolContext, catalog: SearchRequest, meta: Meta | No
 
 
 @tool(name="lookup_catalog")
-def ucp_lookup_catalog(ctx: ToolContext, catalog: LookupRequest, meta: Meta | None = None) -> dict[str, Any]:
+def ucp_lookup_catalog(ctx: ShopContext, catalog: LookupRequest, meta: Meta | None = None) -> dict[str, Any]:
     """Look up products by id (UCP catalog.lookup); ids not found are listed in messages."""
     products, missing = [], []
     for pid in catalog.ids:
@@ -125,7 +126,7 @@ def ucp_lookup_catalog(ctx: ToolContext, catalog: LookupRequest, meta: Meta | No
 
 
 @tool(name="get_product")
-def ucp_get_product(ctx: ToolContext, catalog: ProductRequest, meta: Meta | None = None) -> dict[str, Any]:
+def ucp_get_product(ctx: ShopContext, catalog: ProductRequest, meta: Meta | None = None) -> dict[str, Any]:
     """Full detail of one product (UCP catalog get_product)."""
     return _envelope("dev.ucp.shopping.catalog.lookup", product=ucp_product(resolve_product(ctx, catalog.id)))
 
