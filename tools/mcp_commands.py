@@ -88,7 +88,7 @@ def cmd_tokens(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_mcp_serve(args: argparse.Namespace, console: Console) -> int:
-    from tools.mcp_server import http_app, run_stdio
+    from tools.mcp_server import mount_mcp, run_stdio
 
     err = Console(stderr=True)  # over stdio, stdout belongs to the protocol
     tokens = TokenStore(state_dir_for(args))
@@ -109,9 +109,11 @@ def cmd_mcp_serve(args: argparse.Namespace, console: Console) -> int:
         run_stdio(shop)
         return 0
     import uvicorn
+    from starlette.applications import Starlette
 
     err.print(f"MCP (streamable HTTP) on http://{args.host}:{args.port}/mcp · tokens: {tokens.path}")
-    uvicorn.run(http_app(shop, tokens, host=args.host, port=args.port), host=args.host, port=args.port,
+    # the same mounting the UCP REST app uses, here on an otherwise empty host app
+    uvicorn.run(mount_mcp(Starlette(), shop, tokens, bind=args.host, port=args.port), host=args.host, port=args.port,
                 log_level="warning")
     return 0
 

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from agent.tools import Approval, Tool, ToolContext, ToolError, ToolRegistry, to_data, validation_message
 from tools.mcp_tokens import TokenStore
 
-__all__ = ["ShopMCP", "TokenVerifier", "http_app", "run_stdio"]
+__all__ = ["ShopMCP", "TokenVerifier", "http_app", "mount_mcp", "run_stdio"]
 
 log = logging.getLogger("shopagent.mcp")
 
@@ -167,6 +167,27 @@ def http_app(shop: ShopMCP, tokens: TokenStore, *, host: str = "127.0.0.1", port
     auth = AuthSettings(issuer_url=f"http://{host}:{port}", resource_server_url=None)
     return shop.server.streamable_http_app(streamable_http_path=path, host=host, auth=auth,
                                            token_verifier=TokenVerifier(tokens))
+
+
+def mount_mcp(host: Any, shop: ShopMCP, tokens: TokenStore, *, path: str = "/mcp", bind: str = "127.0.0.1",
+              port: int = 8765) -> Any:
+    """Serve MCP at `path` inside another Starlette/FastAPI app (e.g. the UCP REST app) and run its session
+    manager from that app's lifespan. Call it after the host's own routes are added: the MCP app is mounted
+    last, so it only sees what the host does not answer."""
+    from contextlib import asynccontextmanager
+
+    sub = http_app(shop, tokens, host=bind, port=port, path=path)  # `bind`: the Host header it accepts
+    host.mount("", sub)
+    outer = host.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: Any):
+        async with shop.server.session_manager.run():
+            async with outer(app) as state:
+                yield state
+
+    host.router.lifespan_context = lifespan
+    return host
 
 
 def run_stdio(shop: ShopMCP) -> None:
