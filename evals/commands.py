@@ -64,8 +64,12 @@ class ShopEnv:
         lines = self.context.deps.shoppers.cart(self.context.user_id) if self.context.user_id else []
         return {"cart": {line.product_id: int(line.quantity) for line in lines}}
 
+    def set_stock(self, stock: dict[str, int]) -> None:
+        assert self.context.deps.checkout is not None
+        self.context.deps.checkout.configure(lambda shop: [shop.set_on_hand(pid, n) for pid, n in stock.items()])
+
     def close(self) -> None:
-        # Only the per-case shopper store is ours to close: the catalog and the model are shared by every case.
+        # Only the per-case stores are ours to close: the catalog and the model are shared by every case.
         self.context.deps.close()
         shutil.rmtree(self.state_dir, ignore_errors=True)
 

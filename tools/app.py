@@ -158,15 +158,16 @@ def open_catalog(catalog: str | None = None, chroma_url: str | None = None,
 
 def open_deps(catalog: str | None = None, chroma_url: str | None = None, *, progress: ProgressFactory | None = None,
               state_dir: str | Path | None = None, catalog_store: Any = None, llm: Model | None = None) -> ShopDeps:
-    """The deps of one conversation: the catalog (opened unless given) and the shopper store beside it, or in
-    `state_dir` when given (fresh state per eval case)."""
+    """The deps of one conversation: the catalog (opened unless given), the shopper store beside it, or in
+    `state_dir` when given (fresh state per eval case), and the checkout store next to the shopper store."""
+    from tools.checkout.store import CheckoutStore, checkout_path_for
     from tools.shoppers import ShopperStore
 
     store = catalog_store or open_catalog(catalog, chroma_url, progress)
     path = Path(state_dir) / "shoppers.db" if state_dir else shoppers_path(catalog)
     # Only the default catalog's shoppers start with the demo histories: their product ids name demo products.
     shoppers = ShopperStore.open_default(path, store, demo_dir() if catalog is None and chroma_url is None else None)
-    return ShopDeps(catalog=store, shoppers=shoppers, llm=llm)
+    return ShopDeps(catalog=store, shoppers=shoppers, llm=llm, checkout=CheckoutStore(checkout_path_for(path), store))
 
 
 def shoppers_path(catalog: str | Path | None) -> Path:

@@ -1,4 +1,4 @@
-"""CLI subcommands contributed by the shopping tools (catalog ingest/search, shoppers, descriptions)."""
+"""CLI subcommands contributed by the shopping tools (catalog ingest/search, shoppers, descriptions, serve)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ __all__ = ["register_all"]
 
 def register_all(subparsers: Any) -> None:
     from tools import describe_commands, mcp_commands, shopper_commands
+    from tools.checkout import commands as checkout_commands
     from tools.catalog import commands as catalog_commands
 
     catalog_commands.register(subparsers)
     shopper_commands.register(subparsers)
     describe_commands.register(subparsers)
+    checkout_commands.register(subparsers)
     mcp_commands.register(subparsers)
