@@ -16,7 +16,7 @@ from rich.table import Table
 
 from tools.mcp_tokens import TokenStore
 
-__all__ = ["register", "state_dir_for"]
+__all__ = ["mount_shop_mcp", "register", "state_dir_for"]
 
 TOKEN_ENV = "SHOPAGENT_MCP_TOKEN"
 
@@ -116,6 +116,23 @@ def cmd_mcp_serve(args: argparse.Namespace, console: Console) -> int:
     uvicorn.run(mount_mcp(Starlette(), shop, tokens, bind=args.host, port=args.port), host=args.host, port=args.port,
                 log_level="warning")
     return 0
+
+
+def mount_shop_mcp(app: Any, args: argparse.Namespace, catalog: Any, checkout: Any, temp: Path | None) -> Path:
+    """`serve --with-mcp`: the same shop (catalog, checkout store) over MCP at /mcp beside the UCP REST API.
+    The shopper store and token table live in the serve command's state dir; returns the token table's path."""
+    from tools import app as shop_app
+    from tools.deps import ShopDeps
+    from tools.mcp_server import ShopMCP, mount_mcp
+    from tools.shoppers import ShopperStore
+    from tools.ucp_catalog_tools import build_mcp_registry
+
+    state = Path(args.state_dir).expanduser() if args.state_dir else (temp or state_dir_for(args))
+    deps = ShopDeps(catalog=catalog, shoppers=ShopperStore(state / "shoppers.db"), checkout=checkout)
+    tokens = TokenStore(state)
+    shop = ShopMCP(build_mcp_registry(), lambda shopper: shop_app.shop_context(deps, shopper, f"mcp:{shopper}"))
+    mount_mcp(app, shop, tokens, bind=args.host, port=args.port)
+    return tokens.path
 
 
 def build_shop(args: argparse.Namespace, stdio_shopper: str | None) -> Any:
