@@ -50,6 +50,8 @@ class MCPConnection:
 
     # ------------------------------------------------------------ lifecycle
     def open(self) -> "MCPConnection":
+        if self._loop is not None:
+            raise RuntimeError("this MCP connection is already open")
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, name=f"mcp:{self.target[:40]}", daemon=True).start()
         self._loop = loop
@@ -80,7 +82,7 @@ class MCPConnection:
             self._errlog.close()
 
     def __enter__(self) -> "MCPConnection":
-        return self.open()
+        return self if self._loop is not None else self.open()  # `with connect(…)`: already open
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
