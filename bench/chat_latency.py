@@ -40,13 +40,25 @@ TURNS = [
 ]
 
 
+class _Typed(io.StringIO):
+    """Standard input that types the turns, noting when each line is asked for (a turn ends at the next)."""
+
+    def __init__(self, lines: list[str], marks: list[float], turn: dict[str, int]) -> None:
+        super().__init__()
+        self._lines, self._marks, self._turn = iter(lines), marks, turn
+
+    def readline(self, size: int = -1) -> str:
+        self._marks.append(time.perf_counter())
+        self._turn["index"] += 1
+        return next(self._lines, "") + "\n"
+
+
 def _child(record: Path | None, threads: int | None) -> dict[str, Any]:
-    """One launch of the chat: the turns fed as typed input; returns its timings (and records completions)."""
+    """One launch of `python cli.py chat`, the turns typed on its input; its timings (and recorded completions)."""
+    import runpy
+
     sys.path.insert(0, str(ROOT))
     import llama_cpp
-    from rich.console import Console
-
-    import cli
 
     calls: list[dict[str, Any]] = []
     turn = {"index": -1}
@@ -62,24 +74,21 @@ def _child(record: Path | None, threads: int | None) -> dict[str, Any]:
 
         llama_cpp.Llama.create_completion = recorded  # type: ignore[method-assign]
     marks: list[float] = []
-    feed = iter(TURNS + ["/quit"])
-
-    def typed(prompt: str) -> str:
-        marks.append(time.perf_counter())
-        turn["index"] += 1
-        return next(feed)
-
     out = io.StringIO()
-    argv = ["chat", "--json", "--yes", *(["--threads", str(threads)] if threads else [])]
+    sys.argv = [str(ROOT / "cli.py"), "chat", "--json", "--yes", *(["--threads", str(threads)] if threads else [])]
+    sys.stdin = _Typed(TURNS + ["/quit"], marks, turn)
+    code: Any = 0
     with contextlib.redirect_stdout(out):
-        code = cli.main(argv, console=Console(file=io.StringIO()), input_fn=typed)
+        try:
+            runpy.run_path(str(ROOT / "cli.py"), run_name="__main__")  # the front end exactly as launched
+        except SystemExit as exc:
+            code = exc.code
     events = [json.loads(line) for line in out.getvalue().splitlines() if line.startswith("{")]
     done = [e for e in events if e["type"] == "done"]
-    if code != 0 or len(done) != len(TURNS):
+    if code not in (0, None) or len(done) != len(TURNS):
         raise SystemExit(f"the chat ended early (exit {code}, {len(done)} of {len(TURNS)} turns)")
     if record is not None:
         record.write_text(json.dumps(calls))
-    # marks[k] is when input was asked for turn k; a turn ends when the next input is asked for.
     return {"first_reply_s": round(marks[1] - STARTED, 2),
             "turn_s": [round(b - a, 2) for a, b in zip(marks, marks[1:])],
             "prompt_tokens": [d["usage"].get("prompt_tokens", 0) for d in done],
