@@ -150,7 +150,7 @@ class Agent:
         try:
             return True, tool(self.context, args)
         except ToolError as exc:
-            return False, f"{tool.name} failed: {exc}"
+            return False, exc.for_model(tool.name)
 
     def _append(self, message: dict[str, Any]) -> None:
         self.messages.append(message)

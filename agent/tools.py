@@ -16,6 +16,10 @@ __all__ = ["Tool", "ToolContext", "ToolError", "ToolRegistry", "tool", "to_model
 class ToolError(Exception):
     """A recoverable problem (not found, out of stock…): its message goes back to the model as the result."""
 
+    def for_model(self, tool_name: str) -> str:
+        """The result text the model is sent; a tool pack with its own error format overrides this."""
+        return f"{tool_name} failed: {self}"
+
 
 @dataclass
 class ToolContext:
