@@ -23,7 +23,7 @@ from tools.retail.model import RetailDB
 from tools.retail.policy import authenticate_session, retail_context, session_user
 from tools.retail.tasks import Action, Expected, Task
 
-__all__ = ["ActionResult", "TaskReplay", "replay_all", "replay_task"]
+__all__ = ["ActionResult", "TaskReplay", "record_owner", "replay_all", "replay_task"]
 
 
 @dataclass
@@ -50,6 +50,7 @@ class TaskReplay:
     expected_db_sha256: str | None = None
     authenticated_by_harness: str | None = None
     problem: str | None = None  # why the replay could not be compared (action lists differ, a turn failed)
+    db: RetailDB | None = field(default=None, repr=False)  # the final database itself
 
     @property
     def db_identical(self) -> bool:
@@ -72,7 +73,7 @@ class TaskReplay:
         return out
 
 
-def _owner(action: Action, db: RetailDB) -> str | None:
+def record_owner(action: Action, db: RetailDB) -> str | None:
     """Whose record a gold call is about, by its `user_id` or `order_id` argument."""
     args = action.arguments
     if isinstance(args.get("user_id"), str) and args["user_id"] in db.users:
@@ -93,11 +94,11 @@ def replay_task(task: Task, initial: RetailDB, expected: Expected | None = None)
                   confirm=lambda call, args: True)
     result = TaskReplay(task.id, "")
     for action in task.actions:
-        if session_user(ctx) is None and (owner := _owner(action, db)) is not None:
+        if session_user(ctx) is None and (owner := record_owner(action, db)) is not None:
             authenticate_session(ctx, owner)
             result.authenticated_by_harness = owner
         result.actions.append(_run_action(agent, action))
-    result.db_sha256 = db.canonical_hash()
+    result.db_sha256, result.db = db.canonical_hash(), db
     if expected is not None:
         result.expected_db_sha256 = expected.db_sha256
         if [a.action_id for a in expected.actions] != [a.action_id for a in task.actions]:
