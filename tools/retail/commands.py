@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-__all__ = ["register"]
+__all__ = ["add_data_args", "cmd_replay", "load_inputs", "register"]
 
 
 def register(subparsers: Any) -> None:
@@ -22,14 +22,17 @@ def register(subparsers: Any) -> None:
     sub.required = True
     r = sub.add_parser("replay", help="replay each task's gold actions through the agent loop and compare "
                                       "final databases and tool outputs with the expected ones")
-    _data_args(r)
+    add_data_args(r)
     r.add_argument("--expected", metavar="FILE.jsonl", help="expected outputs and final hashes "
                                                             "(default: expected_dev.jsonl beside TASKS if present)")
     r.add_argument("--no-expected", action="store_true", help="only replay and print each final hash")
     r.set_defaults(func=cmd_replay)
+    from tools.retail.bench_commands import add_run_parser
+
+    add_run_parser(sub)
 
 
-def _data_args(p: argparse.ArgumentParser) -> None:
+def add_data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("tasks", metavar="TASKS.json", help="a τ² task list, e.g. ../shared/data/tau_retail/tasks_tau2_dev.json")
     p.add_argument("--db", metavar="db.json", help="the initial database (default: db.json beside TASKS)")
     p.add_argument("--task", action="append", default=[], metavar="ID", help="only these task ids (repeatable)")
