@@ -104,22 +104,27 @@ def customer_consent(message: str) -> bool:
     return yes is not None and (no is None or no.start() > yes.start())
 
 
-def db_differences(got: RetailDB, want: RetailDB, limit: int = 4) -> list[str]:
-    """Which records differ and how, e.g. `orders['#W1'].status: 'cancelled' (expected 'pending')`."""
+def db_differences(got: RetailDB, want: RetailDB, limit: int = 6) -> list[str]:
+    """Which fields differ, down to the leaf: `orders['#W1'].status: 'cancelled' (expected 'pending')`."""
     out: list[str] = []
     a, b = got.canonical(), want.canonical()
-    for table in ("products", "users", "orders"):
+    for table in ("orders", "users", "products"):  # orders first: that is where most tasks act
         for key in sorted(set(a[table]) | set(b[table])):
-            mine, gold = a[table].get(key), b[table].get(key)
-            if mine == gold:
-                continue
-            fields = sorted(set(mine or {}) | set(gold or {}))
-            diffs = [f"{table}[{key!r}].{f}: {_short((mine or {}).get(f))} (expected {_short((gold or {}).get(f))})"
-                     for f in fields if (mine or {}).get(f) != (gold or {}).get(f)]
-            out += diffs[:2]
-            if len(out) >= limit:
-                return out[:limit]
-    return out
+            if a[table].get(key) != b[table].get(key):
+                out += _leaf_diffs(f"{table}[{key!r}]", a[table].get(key), b[table].get(key))
+    return out[:limit]
+
+
+_MAPS = ("payment_methods", "variants", "options")  # fields keyed by ids or names, not record fields
+
+
+def _leaf_diffs(path: str, mine: Any, gold: Any) -> list[str]:
+    if isinstance(mine, dict) and isinstance(gold, dict):
+        keys = sorted(set(mine) | set(gold), key=lambda k: (k != "status", k))  # the status says the most
+        by_id = path.endswith(_MAPS)
+        return [d for k in keys if mine.get(k) != gold.get(k)
+                for d in _leaf_diffs(f"{path}[{k!r}]" if by_id else f"{path}.{k}", mine.get(k), gold.get(k))]
+    return [f"{path}: {_short(mine)} (expected {_short(gold)})"]
 
 
 def _short(value: Any) -> str:
