@@ -146,3 +146,48 @@ def test_an_openai_compatible_server_plays_both_roles(tau):
     assert run.db_sha256 and run.expected_db_sha256
     print("openai-compatible tau_retail:", json.dumps(result.summary()["overall"]),
           [f.evaluator for f in run.failures])
+
+
+# ---------------------------------------------------------------- the commands, through cli.main
+def _cli(*argv: str, capsys) -> tuple[int, str, str]:
+    import cli
+
+    out = io.StringIO()
+    code = cli.main(list(argv), console=Console(file=out, width=160, color_system=None))
+    return code, out.getvalue(), capsys.readouterr().out
+
+
+def test_tau_replay_command_prints_the_json_line_qa_reads(capsys):
+    tasks = need_tau() / "tasks_tau2_dev.json"
+    code, shown, stdout = _cli("tau", "replay", str(tasks), "--task", "36", "--task", "64", capsys=capsys)
+    line = json.loads(stdout.strip().splitlines()[-1])
+    assert code == 0 and (line["tasks"], line["identical"], line["db_identical"], line["outputs_identical"]) == \
+        (2, 2, 2, 2)
+    assert "2/2 tasks identical" in shown
+
+
+def test_tau_commands_refuse_unusable_input_with_a_message(tmp_path, capsys):
+    bad = tmp_path / "tasks.json"
+    bad.write_text('[{"id": 1}]')
+    code, shown, _ = _cli("tau", "replay", str(bad), capsys=capsys)
+    assert code == 2 and "not a τ² task list" in shown
+    tasks = need_tau() / "tasks_tau2_dev.json"
+    code, shown, _ = _cli("tau", "run", str(tasks), "--gold-agent", "--task", "69", capsys=capsys)
+    assert code == 2 and "name the simulated customer" in shown
+
+
+def test_tau_run_command_reports_pass_hat_k_json_and_junit(tmp_path, capsys):
+    tasks = need_tau() / "tasks_tau2_dev.json"
+    report, junit = tmp_path / "r.json", tmp_path / "r.xml"
+    code, shown, stdout = _cli("tau", "run", str(tasks), "--gold-agent", "--user-agreeable", "--task", "69",
+                               "--task", "38", "--repeat", "2", "--workers", "2", "--max-steps", "40",
+                               "--report", str(report), "--junit", str(junit), capsys=capsys)
+    line = json.loads(stdout.strip().splitlines()[-1])
+    assert code == 0 and (line["tasks"], line["runs"], line["k"], line["pass_at_1"], line["pass_hat_k"]) == \
+        (2, 4, 2, 1.0, 1.0)
+    data = json.loads(report.read_text())
+    run = data["cases"][0]["runs"][0]
+    assert run["termination"] == "customer_stop" and run["db_sha256"] == run["expected_db_sha256"]
+    assert run["transcript"][0]["user"] == "I need help with my orders, please."
+    assert ET.parse(junit).getroot().get("tests") == "4"
+    assert "pass^k" in shown

@@ -15,6 +15,7 @@ from rich.table import Table
 from agent import AgentSettings, ModelSettings, load_model
 from agent.models import Model, ModelError
 from evals.report import failing_details, print_summary, report_dict, write_junit
+from tools.retail.args import add_data_args, load_inputs
 
 __all__ = ["add_role_model_args", "add_run_parser", "cmd_run", "role_settings", "summary_line"]
 
@@ -50,8 +51,6 @@ def role_settings(args: argparse.Namespace, role: str) -> ModelSettings | None:
 
 
 def add_run_parser(sub: Any) -> None:
-    from tools.retail.commands import add_data_args
-
     p = sub.add_parser("run", help="serve each task to a simulated customer; grade by final database and "
                                    "communicate_info (pass@1, pass^k)")
     add_data_args(p)
@@ -113,7 +112,6 @@ def _models(args: argparse.Namespace, db: Any, agent_settings: ModelSettings) ->
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     """0 when the run completed (whatever the score), 2 when it could not start."""
     from tools.retail.bench import BenchSettings, run_bench
-    from tools.retail.commands import load_inputs
     from tools.retail.tasks import TaskFileError
 
     try:
