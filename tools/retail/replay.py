@@ -73,6 +73,10 @@ class TaskReplay:
         return out
 
 
+def _scoped(action: Action) -> bool:
+    return "user_id" in action.arguments or "order_id" in action.arguments
+
+
 def record_owner(action: Action, db: RetailDB) -> str | None:
     """Whose record a gold call is about, by its `user_id` or `order_id` argument."""
     args = action.arguments
@@ -93,10 +97,13 @@ def replay_task(task: Task, initial: RetailDB, expected: Expected | None = None)
     agent = Agent(model, build_retail_registry(), ctx, settings=AgentSettings(max_steps=2, max_retries=1),
                   confirm=lambda call, args: True)
     result = TaskReplay(task.id, "")
-    for action in task.actions:
-        if session_user(ctx) is None and (owner := record_owner(action, db)) is not None:
-            authenticate_session(ctx, owner)
-            result.authenticated_by_harness = owner
+    for i, action in enumerate(task.actions):
+        if session_user(ctx) is None and _scoped(action):
+            # the customer is the owner of this record, or (a mistyped id) of the next one the list names
+            owner = next((o for later in task.actions[i:] if (o := record_owner(later, db))), None)
+            if owner is not None:
+                authenticate_session(ctx, owner)
+                result.authenticated_by_harness = owner
         result.actions.append(_run_action(agent, action))
     result.db_sha256, result.db = db.canonical_hash(), db
     if expected is not None:
