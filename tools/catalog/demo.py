@@ -1,34 +1,26 @@
-"""Where catalogs live by default, and the demo catalog that fills the default one on first use."""
+"""The default catalog, which the demo feed fills on first use. Where it lives is the application's to say."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from tools.catalog.embed import Embedder
 from tools.catalog.ingest import ProgressFactory, ingest_file
 from tools.catalog.store import CatalogStore
 
-__all__ = ["DEFAULT_HOME", "DEMO_DIR", "DEMO_CATALOG", "default_catalog_path", "open_catalog"]
-
-DEFAULT_HOME = Path(os.environ.get("SHOPAGENT_HOME", "~/.local/share/shopagent")).expanduser()
-DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
-DEMO_CATALOG = DEMO_DIR / "catalog.jsonl"
-
-
-def default_catalog_path() -> Path:
-    """The catalog used when none is named (read at call time so tests can point SHOPAGENT_HOME away)."""
-    home = os.environ.get("SHOPAGENT_HOME")
-    return (Path(home).expanduser() if home else DEFAULT_HOME) / "catalog"
+__all__ = ["open_catalog"]
 
 
 def open_catalog(path: str | Path | None = None, url: str | None = None, embedder: Embedder | None = None,
-                 progress_factory: ProgressFactory | None = None, *, demo: bool = True) -> CatalogStore:
-    """The named catalog, or the default one, which is filled from the demo feed when empty and `demo`."""
+                 progress_factory: ProgressFactory | None = None, *, default_dir: Path | None = None,
+                 demo_feed: Path | None = None) -> CatalogStore:
+    """The named catalog, or the one in `default_dir`, which is filled from `demo_feed` when empty."""
     if path is not None or url is not None:
         # A catalog the user named holds only what they put in it.
         return CatalogStore.open(path, url=url, embedder=embedder)
-    store = CatalogStore.open(default_catalog_path(), embedder=embedder)
-    if demo and store.count() == 0 and DEMO_CATALOG.is_file():
-        ingest_file(store, DEMO_CATALOG, progress_factory=progress_factory)
+    if default_dir is None:
+        raise ValueError("name a catalog directory or a Chroma URL")
+    store = CatalogStore.open(default_dir, embedder=embedder)
+    if demo_feed is not None and store.count() == 0 and demo_feed.is_file():
+        ingest_file(store, demo_feed, progress_factory=progress_factory)
     return store

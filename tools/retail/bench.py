@@ -23,8 +23,8 @@ from typing import Any, Callable
 from agent import Agent, AgentSettings
 from agent.events import Error
 from agent.models import Model, TextDelta, Usage
-from agent.prompts import render
-from evals.runner import CaseResult, EvalResult, Failure, RunRecord, TurnRecord
+from evals.records import Failure, RunRecord, TurnRecord
+from evals.runner import CaseResult, EvalResult
 from evals.suite import Case, Turn
 from tools.retail import build_retail_registry
 from tools.retail.judge import judge_assertions
@@ -32,6 +32,7 @@ from tools.retail.model import RetailDB
 from tools.retail.policy import retail_context
 from tools.retail.replay import replay_task
 from tools.retail.tasks import Task
+from tools.resources import render_prompt
 
 __all__ = ["GREETING", "STOP_TOKENS", "BenchSettings", "Customer", "TauRun", "agent_prompt", "customer_consent",
            "db_differences", "run_bench", "run_task"]
@@ -67,7 +68,7 @@ class TauRun(RunRecord):
 
 
 def agent_prompt(policy: str) -> str:
-    return render("tau_retail_agent.md", policy=policy.strip())
+    return render_prompt("tau_retail_agent.md", policy=policy.strip())
 
 
 class Customer:
@@ -77,7 +78,7 @@ class Customer:
         self.model, self.tokens = model, 0
         tokens = {"stop": "###STOP###", "transfer": "###TRANSFER###", "out_of_scope": "###OUT-OF-SCOPE###"}
         self.messages: list[dict[str, Any]] = [
-            {"role": "system", "content": render("tau_retail_customer.md", scenario=scenario, **tokens)}]
+            {"role": "system", "content": render_prompt("tau_retail_customer.md", scenario=scenario, **tokens)}]
 
     def reply(self, agent_text: str) -> str:
         self.messages.append({"role": "user", "content": agent_text})

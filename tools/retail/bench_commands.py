@@ -15,39 +15,37 @@ from rich.table import Table
 from agent import AgentSettings, ModelSettings, load_model
 from agent.models import Model, ModelError
 from evals.report import failing_details, print_summary, report_dict, write_junit
+from tools.app import add_model_args, home, model_settings
 from tools.retail.args import add_data_args, load_inputs
 
 __all__ = ["add_role_model_args", "add_run_parser", "cmd_run", "role_settings", "summary_line"]
 
-ROLES = {"agent": "the agent (default: the embedded GGUF)", "user": "the simulated customer",
-         "judge": "the nl_assertions judge (optional)"}
-
-
-def _flag(role: str, name: str) -> str:
-    return f"--{name}" if role == "agent" else f"--{role}-{name}"  # the agent's flags are the chat command's
+ROLES = {"user": "the simulated customer", "judge": "the nl_assertions judge (optional)"}
 
 
 def add_role_model_args(p: argparse.ArgumentParser, role: str) -> None:
-    """`--ROLE-model` and friends: any backend can play the agent, the customer or the judge."""
+    """`--ROLE-model` and friends: any backend can play the customer or the judge (the agent takes the
+    shared model flags)."""
     g = p.add_argument_group(f"{ROLES[role]} model")
-    g.add_argument(_flag(role, "model"), metavar="NAME|PATH", help="a .gguf path, 'embedded' (the bundled GGUF), "
-                                                                    "or with a base URL the endpoint's model name")
-    g.add_argument(_flag(role, "base-url"), metavar="URL", help="an OpenAI-compatible endpoint")
-    g.add_argument(_flag(role, "api-key"), metavar="KEY")
-    g.add_argument(_flag(role, "scripted"), metavar="FILE.json", help="a scripted model (deterministic test double)")
-    g.add_argument(_flag(role, "n-ctx"), type=int, default=8192, metavar="N")
-    g.add_argument(_flag(role, "temperature"), type=float, metavar="T")
-    g.add_argument(_flag(role, "timeout"), type=float, default=120.0, metavar="S", help="seconds per request")
+    g.add_argument(f"--{role}-model", metavar="NAME|PATH", help="a .gguf path, 'embedded' (the bundled GGUF), "
+                                                                "or with a base URL the endpoint's model name")
+    g.add_argument(f"--{role}-base-url", metavar="URL", help="an OpenAI-compatible endpoint")
+    g.add_argument(f"--{role}-api-key", metavar="KEY")
+    g.add_argument(f"--{role}-scripted", metavar="FILE.json", help="a scripted model (deterministic test double)")
+    g.add_argument(f"--{role}-n-ctx", type=int, default=8192, metavar="N")
+    g.add_argument(f"--{role}-temperature", type=float, metavar="T")
+    g.add_argument(f"--{role}-timeout", type=float, default=120.0, metavar="S", help="seconds per request")
 
 
 def role_settings(args: argparse.Namespace, role: str) -> ModelSettings | None:
-    """The role's ModelSettings, or None when no model was named for it (the agent then runs the embedded one)."""
-    get = lambda name: getattr(args, name if role == "agent" else f"{role}_{name}")  # noqa: E731
-    if role != "agent" and not (get("model") or get("base_url") or get("scripted")):
+    """The role's ModelSettings, or None when no model was named for it."""
+    get = lambda name: getattr(args, f"{role}_{name}")  # noqa: E731 - one prefix, seven flags
+    if not (get("model") or get("base_url") or get("scripted")):
         return None
     model = None if get("model") == "embedded" else get("model")
     return ModelSettings(model=model, base_url=get("base_url"), api_key=get("api_key"), scripted=get("scripted"),
-                         n_ctx=get("n_ctx"), temperature=get("temperature"), timeout=get("timeout"))
+                         n_ctx=get("n_ctx"), temperature=get("temperature"), timeout=get("timeout"),
+                         cache_dir=home() / "models")
 
 
 def add_run_parser(sub: Any) -> None:
@@ -55,7 +53,7 @@ def add_run_parser(sub: Any) -> None:
                                    "communicate_info (pass@1, pass^k)")
     add_data_args(p)
     p.add_argument("--policy", metavar="policy.md", help="the policy the agent follows (default: beside TASKS)")
-    add_role_model_args(p, "agent")
+    add_model_args(p)
     p.add_argument("--gold-agent", action="store_true",
                    help="the agent replays each task's gold actions (checks the harness, not a model)")
     add_role_model_args(p, "user")
@@ -119,8 +117,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         tasks = tasks[: args.limit] if args.limit else tasks
         policy_path = Path(args.policy) if args.policy else Path(args.tasks).with_name("policy.md")
         policy = policy_path.read_text(encoding="utf-8")
-        agent_settings = role_settings(args, "agent")
-        assert agent_settings is not None  # the agent always has one: the embedded model by default
+        agent_settings = model_settings(args)
         agents, customers, judge, described, parallel = _models(args, db, agent_settings)
     except (ValueError, TaskFileError, OSError, ModelError, ImportError) as exc:
         console.print(f"[bold red]Cannot start:[/] {escape(str(exc))}", highlight=False)

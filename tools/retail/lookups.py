@@ -7,9 +7,9 @@ import json
 import operator
 from typing import Any
 
-from agent.tools import ToolContext, tool
+from agent.tools import tool
 from tools.retail.model import render
-from tools.retail.policy import RetailError, bind_customer, db_of, own_order, own_user, product
+from tools.retail.policy import RetailContext, RetailError, bind_customer, db_of, own_order, own_user, product
 
 __all__ = ["calculate", "find_user_id_by_email", "find_user_id_by_name_zip", "get_item_details",
            "get_order_details", "get_product_details", "get_user_details", "list_all_product_types",
@@ -17,7 +17,7 @@ __all__ = ["calculate", "find_user_id_by_email", "find_user_id_by_name_zip", "ge
 
 
 @tool
-def find_user_id_by_email(ctx: ToolContext, email: str) -> str:
+def find_user_id_by_email(ctx: RetailContext, email: str) -> str:
     """Authenticate the customer by email: returns their user id and binds this conversation to them."""
     for user_id, user in db_of(ctx).users.items():
         if user.email.lower() == email.lower():
@@ -26,7 +26,7 @@ def find_user_id_by_email(ctx: ToolContext, email: str) -> str:
 
 
 @tool
-def find_user_id_by_name_zip(ctx: ToolContext, first_name: str, last_name: str, zip: str) -> str:
+def find_user_id_by_name_zip(ctx: RetailContext, first_name: str, last_name: str, zip: str) -> str:
     """Authenticate the customer by first name, last name and zip code (use when they cannot give an email):
     returns their user id and binds this conversation to them."""
     for user_id, user in db_of(ctx).users.items():
@@ -37,26 +37,26 @@ def find_user_id_by_name_zip(ctx: ToolContext, first_name: str, last_name: str, 
 
 
 @tool
-def get_user_details(ctx: ToolContext, user_id: str) -> str:
+def get_user_details(ctx: RetailContext, user_id: str) -> str:
     """The authenticated customer's profile: name, default address, email, payment methods and order ids."""
     return render(own_user(ctx, user_id))
 
 
 @tool
-def get_order_details(ctx: ToolContext, order_id: str) -> str:
+def get_order_details(ctx: RetailContext, order_id: str) -> str:
     """Status, items, fulfilments and payments of one of the customer's orders (ids look like '#W0000000')."""
     return render(own_order(ctx, order_id))
 
 
 @tool
-def get_product_details(ctx: ToolContext, product_id: str) -> str:
+def get_product_details(ctx: RetailContext, product_id: str) -> str:
     """A product type and all its variant items (item id, options, availability, price). A product id is not
     an item id."""
     return render(product(db_of(ctx), product_id))
 
 
 @tool
-def get_item_details(ctx: ToolContext, item_id: str) -> str:
+def get_item_details(ctx: RetailContext, item_id: str) -> str:
     """One variant item by its item id: options, availability and price."""
     for found in db_of(ctx).products.values():
         if item_id in found.variants:
@@ -65,7 +65,7 @@ def get_item_details(ctx: ToolContext, item_id: str) -> str:
 
 
 @tool
-def list_all_product_types(ctx: ToolContext) -> str:
+def list_all_product_types(ctx: RetailContext) -> str:
     """All 50 product types: a JSON object mapping each product name to its product id, sorted by name."""
     return json.dumps({p.name: p.product_id for p in db_of(ctx).products.values()}, sort_keys=True)
 

@@ -10,9 +10,9 @@ Money is float here for the same reason; gift-card balances are rounded to cents
 
 from __future__ import annotations
 
-from agent.tools import ToolContext, tool
+from agent.tools import tool
 from tools.retail.model import Address, GiftCard, Order, OrderItem, Payment, render
-from tools.retail.policy import RetailError, db_of, own_order, own_user, payment_method, variant
+from tools.retail.policy import RetailContext, RetailError, db_of, own_order, own_user, payment_method, variant
 
 __all__ = ["cancel_pending_order", "exchange_delivered_order_items", "modify_pending_order_address",
            "modify_pending_order_items", "modify_pending_order_payment", "modify_user_address",
@@ -22,7 +22,7 @@ CANCEL_REASONS = ("no longer needed", "ordered by mistake")
 
 
 @tool(writes=True)
-def cancel_pending_order(ctx: ToolContext, order_id: str, reason: str) -> str:
+def cancel_pending_order(ctx: RetailContext, order_id: str, reason: str) -> str:
     """Cancel a pending order and refund every payment (gift cards at once, other methods in 5-7 business days).
     `reason` is 'no longer needed' or 'ordered by mistake'. Confirm the details with the customer first."""
     db, order = db_of(ctx), own_order(ctx, order_id)
@@ -43,7 +43,7 @@ def cancel_pending_order(ctx: ToolContext, order_id: str, reason: str) -> str:
 
 
 @tool(writes=True)
-def modify_pending_order_address(ctx: ToolContext, order_id: str, address1: str, address2: str, city: str,
+def modify_pending_order_address(ctx: RetailContext, order_id: str, address1: str, address2: str, city: str,
                                  state: str, country: str, zip: str) -> str:
     """Change the shipping address of a pending order (address2 may be ''). Confirm with the customer first."""
     order = own_order(ctx, order_id)
@@ -54,7 +54,7 @@ def modify_pending_order_address(ctx: ToolContext, order_id: str, address1: str,
 
 
 @tool(writes=True)
-def modify_pending_order_items(ctx: ToolContext, order_id: str, item_ids: list[str], new_item_ids: list[str],
+def modify_pending_order_items(ctx: RetailContext, order_id: str, item_ids: list[str], new_item_ids: list[str],
                                payment_method_id: str) -> str:
     """Swap items of a pending order for other available variants of the same products (position by position;
     ids may repeat), paying or refunding the difference with `payment_method_id`. Allowed once per order:
@@ -91,7 +91,7 @@ def modify_pending_order_items(ctx: ToolContext, order_id: str, item_ids: list[s
 
 
 @tool(writes=True)
-def modify_pending_order_payment(ctx: ToolContext, order_id: str, payment_method_id: str) -> str:
+def modify_pending_order_payment(ctx: RetailContext, order_id: str, payment_method_id: str) -> str:
     """Pay a pending order with another of the customer's payment methods (a gift card must cover the total);
     the old method is refunded. Confirm with the customer first."""
     db, order = db_of(ctx), own_order(ctx, order_id)
@@ -118,7 +118,7 @@ def modify_pending_order_payment(ctx: ToolContext, order_id: str, payment_method
 
 
 @tool(writes=True)
-def modify_user_address(ctx: ToolContext, user_id: str, address1: str, address2: str, city: str, state: str,
+def modify_user_address(ctx: RetailContext, user_id: str, address1: str, address2: str, city: str, state: str,
                         country: str, zip: str) -> str:
     """Change the authenticated customer's default address (address2 may be ''). Confirm with them first."""
     user = own_user(ctx, user_id)
@@ -127,7 +127,7 @@ def modify_user_address(ctx: ToolContext, user_id: str, address1: str, address2:
 
 
 @tool(writes=True)
-def return_delivered_order_items(ctx: ToolContext, order_id: str, item_ids: list[str],
+def return_delivered_order_items(ctx: RetailContext, order_id: str, item_ids: list[str],
                                  payment_method_id: str) -> str:
     """Request the return of items of a delivered order (ids may repeat); the refund goes to the original
     payment method or an existing gift card. Confirm the order, items and refund method with the customer."""
@@ -147,7 +147,7 @@ def return_delivered_order_items(ctx: ToolContext, order_id: str, item_ids: list
 
 
 @tool(writes=True)
-def exchange_delivered_order_items(ctx: ToolContext, order_id: str, item_ids: list[str], new_item_ids: list[str],
+def exchange_delivered_order_items(ctx: RetailContext, order_id: str, item_ids: list[str], new_item_ids: list[str],
                                    payment_method_id: str) -> str:
     """Exchange items of a delivered order for other available variants of the same products (position by
     position; ids may repeat), paying or refunding the difference with `payment_method_id`. Allowed once per

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from agent.tools import ToolContext, ToolError
 from tools.retail.model import Order, PaymentMethod, Product, RetailDB, User, Variant
 
-__all__ = ["RetailDeps", "RetailError", "authenticate_session", "authenticated_user", "bind_customer", "db_of",
+__all__ = ["RetailContext", "RetailDeps", "RetailError", "authenticate_session", "authenticated_user", "bind_customer", "db_of",
            "own_order", "own_user", "payment_method", "product", "retail_context", "session_user", "variant"]
 
 
@@ -29,37 +29,26 @@ class RetailError(ToolError):
         return f"Error: {self}"
 
 
-# The context carries the deps and the bound user id; these three helpers are the only place that knows how.
-# (Until ToolContext[Deps] lands: the deps live in stores["retail"], the bound user in shopper_id.)
-def _deps(ctx: ToolContext) -> RetailDeps:
-    return ctx.store("retail")
+RetailContext = ToolContext[RetailDeps]
 
 
-def _bound(ctx: ToolContext) -> str | None:
-    return ctx.shopper_id
+def db_of(ctx: RetailContext) -> RetailDB:
+    return ctx.deps.db
 
 
-def _bind(ctx: ToolContext, user_id: str) -> None:
-    ctx.shopper_id = user_id
-
-
-def retail_context(db: RetailDB, session_id: str | None = None, user_id: str | None = None) -> ToolContext:
+def retail_context(db: RetailDB, session_id: str | None = None, user_id: str | None = None) -> RetailContext:
     """The context the retail tools run in: the database and (once authenticated) the customer."""
-    return ToolContext(user_id, {"retail": RetailDeps(db)}, session_id)
+    return ToolContext(deps=RetailDeps(db), user_id=user_id, session_id=session_id)
 
 
-def session_user(ctx: ToolContext) -> str | None:
+def session_user(ctx: RetailContext) -> str | None:
     """Who the session is authenticated as (None: nobody yet)."""
-    return _bound(ctx)
+    return ctx.user_id
 
 
-def authenticate_session(ctx: ToolContext, user_id: str) -> None:
+def authenticate_session(ctx: RetailContext, user_id: str) -> None:
     """Set the customer from outside the model (a front end's sign-in, a harness); tools use bind_customer."""
-    _bind(ctx, user_id)
-
-
-def db_of(ctx: ToolContext) -> RetailDB:
-    return _deps(ctx).db
+    ctx.bind_user(user_id)
 
 
 NOT_AUTHENTICATED = ("The customer is not authenticated yet. Ask for their email (or first name, last name and "
@@ -67,24 +56,24 @@ NOT_AUTHENTICATED = ("The customer is not authenticated yet. Ask for their email
                      "before looking at or changing any account or order.")
 
 
-def authenticated_user(ctx: ToolContext) -> str:
-    user_id = _bound(ctx)
+def authenticated_user(ctx: RetailContext) -> str:
+    user_id = ctx.user_id
     if not user_id:
         raise RetailError(NOT_AUTHENTICATED)
     return user_id
 
 
-def bind_customer(ctx: ToolContext, user_id: str) -> str:
+def bind_customer(ctx: RetailContext, user_id: str) -> str:
     """Bind the session to the user an authentication tool found; one customer per conversation."""
-    current = _bound(ctx)
+    current = ctx.user_id
     if current and current != user_id:
         raise RetailError(f"This conversation is already authenticated as {current}. You can only help one user "
                           "per conversation: deny requests about any other account.")
-    _bind(ctx, user_id)
+    ctx.bind_user(user_id)
     return user_id
 
 
-def own_user(ctx: ToolContext, user_id: str) -> User:
+def own_user(ctx: RetailContext, user_id: str) -> User:
     """The user record, only if it is the authenticated customer's own."""
     me = authenticated_user(ctx)
     users = db_of(ctx).users
@@ -96,7 +85,7 @@ def own_user(ctx: ToolContext, user_id: str) -> User:
     return users[user_id]
 
 
-def own_order(ctx: ToolContext, order_id: str) -> Order:
+def own_order(ctx: RetailContext, order_id: str) -> Order:
     """The order, only if it belongs to the authenticated customer."""
     me = authenticated_user(ctx)
     orders = db_of(ctx).orders

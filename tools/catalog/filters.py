@@ -1,0 +1,31 @@
+"""Search constraints as a Chroma `where` filter, shared by the store and the search engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["build_where"]
+
+
+def build_where(max_price: float | None = None, min_price: float | None = None, category: str | None = None,
+                brand: str | None = None, min_rating: float | None = None,
+                in_stock: bool | None = None) -> dict[str, Any] | None:
+    """A Chroma `where` filter for the given constraints (None when there are none)."""
+    clauses: list[dict[str, Any]] = []
+    if max_price is not None:
+        clauses.append({"price": {"$lte": float(max_price)}})
+    if min_price is not None:
+        clauses.append({"price": {"$gte": float(min_price)}})
+    if min_rating is not None:
+        clauses.append({"rating": {"$gte": float(min_rating)}})
+    if in_stock is not None:
+        clauses.append({"in_stock": {"$eq": bool(in_stock)}})
+    if brand:
+        clauses.append({"brand": {"$eq": brand.strip().lower()}})
+    if category:
+        # A shopper names a level ("laptops"), not the path: match it at any depth.
+        cat = category.strip().lower()
+        clauses.append({"$or": [{k: {"$eq": cat}} for k in ("cat0", "cat1", "cat2", "cat_leaf")]})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
