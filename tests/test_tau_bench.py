@@ -115,19 +115,19 @@ def test_a_customer_that_never_stops_is_cut_off_and_fails(tau):
 @pytest.mark.model
 def test_the_embedded_model_runs_three_tasks_end_to_end(tau):
     """Both roles on the bundled 270M base model; its score is what it is (printed, not asserted)."""
-    from agent.models import load_model
-    from agent.models.base import ModelError
     from agent import ModelSettings
+    from agent.models import load_model
+    from tools.app import home
 
-    model = load_model(ModelSettings())
+    model = load_model(ModelSettings(cache_dir=home() / "models"))
     settings = BenchSettings(max_turns=3, agent=AgentSettings(max_steps=2, max_retries=1))
     result = _bench(tau, ["38", "69", "88"], lambda task: model, lambda task: model, settings)
     runs = [r for c in result.cases for r in c.runs]
     assert len(runs) == 3 and all(r.turns for r in runs)
     assert all(r.error is None for r in runs), [r.error for r in runs]  # graded runs, not crashes
     assert all(r.failures or r.passed for r in runs)
-    print("embedded tau_retail:", json.dumps(result.summary()["overall"]))
-    assert ModelError  # the agent's model errors end turns as events, never escape (checked by error is None)
+    print("embedded tau_retail:", json.dumps(result.summary()["overall"]),
+          [[f.evaluator for f in r.failures] for r in runs])
 
 
 @pytest.mark.server
@@ -136,8 +136,9 @@ def test_an_openai_compatible_server_plays_both_roles(tau):
     from agent.models.embedded import embedded_model_path
     from agent.models.openai_compat import OpenAIModel
     from llama_server import llama_server
+    from tools.app import home
 
-    with llama_server(embedded_model_path(), n_ctx=8192) as url:
+    with llama_server(embedded_model_path(home() / "models"), n_ctx=8192) as url:
         make = lambda task: OpenAIModel("gemma", url, max_tokens=48, temperature=0.0, timeout=300)  # noqa: E731
         settings = BenchSettings(max_turns=2, agent=AgentSettings(max_steps=2, max_retries=1))
         result = _bench(tau, ["69"], make, make, settings)

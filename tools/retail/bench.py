@@ -31,7 +31,7 @@ from tools.retail.judge import judge_assertions
 from tools.retail.model import RetailDB
 from tools.retail.policy import retail_context
 from tools.retail.replay import replay_task
-from tools.retail.tasks import Task
+from tools.retail.tasks import Instructions, Task
 from tools.resources import render_prompt
 
 __all__ = ["GREETING", "STOP_TOKENS", "BenchSettings", "Customer", "TauRun", "agent_prompt", "customer_consent",
@@ -202,7 +202,9 @@ def _transcript(run: TauRun) -> str:
 
 
 def _case(task: Task) -> Case:
-    reason = getattr(task.user_scenario.instructions, "reason_for_call", str(task.user_scenario.instructions))
+    """The task as an eval case, so the eval reports can name and describe it."""
+    said = task.user_scenario.instructions
+    reason = said.reason_for_call if isinstance(said, Instructions) else said
     return Case(id=task.id, description=reason[:200], turns=[Turn(user="(simulated customer)")])
 
 
