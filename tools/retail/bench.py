@@ -26,7 +26,7 @@ from agent.models import Model, TextDelta, Usage
 from evals.records import Failure, RunRecord, TurnRecord
 from evals.runner import CaseResult, EvalResult
 from evals.suite import Case, Turn
-from tools.retail import build_retail_registry
+from tools.retail.registry import build_retail_registry
 from tools.retail.judge import judge_assertions
 from tools.retail.model import RetailDB
 from tools.retail.policy import retail_context

@@ -76,7 +76,7 @@ def _models(args: argparse.Namespace, db: Any, agent_settings: ModelSettings) ->
                                                                                       str, bool]:
     """(agent factory, customer factory, judge, agent description, safe with workers > 1)."""
     from agent.models import ScriptedModel
-    from tools.retail import build_retail_registry
+    from tools.retail.registry import build_retail_registry
     from tools.retail.gold import AgreeableCustomer, GoldAgent
 
     if args.gold_agent:

@@ -18,7 +18,7 @@ from typing import Any
 from agent import Agent, AgentSettings
 from agent.events import Error, ToolResultEvent
 from agent.models import ScriptedModel
-from tools.retail import build_retail_registry
+from tools.retail.registry import build_retail_registry
 from tools.retail.model import RetailDB
 from tools.retail.policy import authenticate_session, retail_context, session_user
 from tools.retail.tasks import Action, Expected, Task
