@@ -32,6 +32,9 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--state-dir", metavar="DIR",
                        help="where checkouts and orders live (default: beside the shopper store; with --ucp-shop "
                             "a fresh temporary folder, removed on exit)")
+    serve.add_argument("--with-mcp", action="store_true",
+                       help="also serve the shop's tools over MCP at /mcp (bearer tokens: `tokens add SHOPPER "
+                            "--state-dir DIR`)")
     serve.add_argument("--allow-remote-webhooks", action="store_true",
                        help="post order webhooks to non-loopback hosts too (default: loopback only)")
     add_catalog_args(serve, "(default: the demo catalog; ignored with --ucp-shop)")
@@ -81,6 +84,11 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
         app = build_app(store, catalog, ServerSettings(shop_name=name, simulation_secret=args.simulation_secret,
                                                        allow_remote_webhooks=args.allow_remote_webhooks))
         url = f"http://{args.host}:{args.port}"
+        if args.with_mcp:
+            from tools.mcp_commands import mount_shop_mcp
+
+            tokens = mount_shop_mcp(app, args, catalog, store, temp)
+            console.print(f"MCP (streamable HTTP): {url}/mcp  (tokens: {escape(str(tokens))})", highlight=False)
         console.print(f"Serving {escape(name)}\nUCP discovery: {url}/.well-known/ucp  (Ctrl-C stops)",
                       highlight=False)
         # uvicorn re-raises the SIGTERM it caught once it has shut down; exiting through Python lets the
