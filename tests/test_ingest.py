@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from tools.catalog import commands, demo
+from tools.catalog.feeds import ReadOptions
 from tools.catalog.ingest import NothingIngested, ingest_file
 from tools.catalog.store import CatalogStore
 
@@ -23,7 +24,8 @@ DUMMYJSON = Path(__file__).resolve().parents[2] / "shared" / "data" / "dummyjson
 
 ROWS = [
     {"id": "S1", "title": "Trail running shoes", "brand": "Strider", "category": "Sports > Running",
-     "price": 120, "rating": 4.4, "stock": 3, "description": "Waterproof shoes with a grippy sole."},
+     "price": 120, "currency": "USD", "rating": 4.4, "stock": 3,  # the file's one currency: USD for every row
+     "description": "Waterproof shoes with a grippy sole."},
     {"id": "S2", "title": "Yoga mat, 6 mm", "brand": "Lotus", "category": "Sports > Yoga", "price": 25},
     {"id": "K1", "title": "Cast iron skillet", "brand": "Ironwood", "category": "Home > Kitchen", "price": 45,
      "rating": 4.8},
@@ -179,10 +181,16 @@ def test_default_catalog_fills_itself_from_the_demo_feed(tmp_path: Path, monkeyp
 
     store = demo.open_catalog(progress_factory=progress)
     assert store.count() == len(ROWS) and sum(seen) == len(ROWS)
-    assert store.path == (tmp_path / "home" / "catalog").resolve()
+    assert store.path == (tmp_path / "home" / "demo").resolve()  # its own catalog, not the merchant's
     assert demo.open_catalog().count() == len(ROWS)  # indexed once, not again
     named = demo.open_catalog(path=tmp_path / "mine")
     assert named.count() == 0  # a named catalog holds only what was ingested into it
+    # The merchant's first ingest goes to the default catalog, which holds only their products; from then
+    # on searches use it, and the demo products never appear in it.
+    merchant = demo.open_catalog(demo=False)
+    assert merchant.path == (tmp_path / "home" / "catalog").resolve() and merchant.count() == 0
+    ingest_file(merchant, write_jsonl(tmp_path / "mine.jsonl", [{"id": "M1", "title": "Teapot", "price": "12 EUR"}]))
+    assert demo.open_catalog().ids() == ["M1"]
 
 
 def test_demo_feed_is_valid() -> None:
@@ -200,7 +208,7 @@ def dummyjson(tmp_path_factory: pytest.TempPathFactory) -> CatalogStore:
     if not DUMMYJSON.is_file():
         pytest.skip(f"DummyJSON catalog not found at {DUMMYJSON} (the shared data folder is absent)")
     store = CatalogStore.open(tmp_path_factory.mktemp("dummyjson"))
-    report = ingest_file(store, DUMMYJSON)
+    report = ingest_file(store, DUMMYJSON, options=ReadOptions(currency="USD"))  # its prices are dollars
     assert report.ingested == store.count() == 194 and report.rejected == 0
     return store
 

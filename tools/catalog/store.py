@@ -48,9 +48,14 @@ class UpsertStats:
 def metadata_for(product: Product) -> dict[str, Any]:
     """The filterable fields kept beside the embedding (Chroma metadata holds no None or lists)."""
     levels = [c.strip().lower() for c in product.category]
+    offers = product.offers()
     return {
         "title": product.title,
-        "price": float(product.effective_price),
+        # The cheapest and dearest offers bound what a price filter can match; `offers` says exactly.
+        "price": float(min(o.price for o in offers)),
+        "price_high": float(max(o.price for o in offers)),
+        "offers": json.dumps([[o.price, o.in_stock] for o in offers], separators=(",", ":")),
+        "listed": product.listed,
         "list_price": float(product.price),
         "rating": float(product.rating) if product.rating is not None else -1.0,
         "review_count": int(product.review_count),
@@ -70,12 +75,15 @@ def metadata_for(product: Product) -> dict[str, Any]:
 def build_where(max_price: float | None = None, min_price: float | None = None, category: str | None = None,
                 brand: str | None = None, min_rating: float | None = None,
                 in_stock: bool | None = None) -> dict[str, Any] | None:
-    """A Chroma `where` filter for the given constraints (None when there are none)."""
+    """A Chroma `where` filter for the given constraints (None when there are none).
+
+    Per product, so with variants it lets through a superset (a cheap sold-out variant and a dear one in
+    stock pass "under 60, in stock"): the lexical index's mask, per offer, has the last word."""
     clauses: list[dict[str, Any]] = []
     if max_price is not None:
         clauses.append({"price": {"$lte": float(max_price)}})
     if min_price is not None:
-        clauses.append({"price": {"$gte": float(min_price)}})
+        clauses.append({"price_high": {"$gte": float(min_price)}})
     if min_rating is not None:
         clauses.append({"rating": {"$gte": float(min_rating)}})
     if in_stock is not None:
