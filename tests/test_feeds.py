@@ -262,7 +262,8 @@ def test_whole_file_problems_are_feed_errors(tmp_path: Path) -> None:
         read_feed(tmp_path / "latin.csv", options=ReadOptions(encoding="klingon"))
     with pytest.raises(FeedError, match="duplicate column"):
         read_feed(write(tmp_path, "dup.csv", "id,title,price,price\n1,a,1,2\n"))
-    assert set(FORMATS) == {"auto", "json", "jsonl", "jsonld", "csv", "merchant", "shopify", "woocommerce", "magento"}
+    assert set(FORMATS) == {"auto", "json", "jsonl", "jsonld", "csv", "merchant", "shopify", "woocommerce", "magento",
+                            "vendure"}
 
 
 def test_explicit_format_overrides_the_extension(tmp_path: Path) -> None:

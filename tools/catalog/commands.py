@@ -65,11 +65,12 @@ _FORMATS_HELP = """formats (--format auto tells them from the name and the heade
                    (Medusa-style `prices` lists too); --map with dotted paths for other nesting
   jsonld           schema.org Product / ProductGroup (hasVariant) with Offer / AggregateOffer, in .jsonld,
                    .json or the ld+json blocks of a saved .html page
-  csv              a header row; English, pt, es, de, fr, it and nl column names; Vendure-style facets
+  csv              a header row (delimiter sniffed); English, pt, es, de, fr, it and nl column names
   merchant         Google Merchant Center TSV/CSV or RSS/Atom XML; item_group_id rows become variants
   shopify          Shopify product export (Handle, Variant Price, ...)
   woocommerce      WooCommerce product export: simple, variable + variations, grouped, external
   magento          Magento 2 import/export: configurables with their children, category paths
+  vendure          Vendure product import: variant rows under their product, brand/category facets
 drafts, unpublished and hidden products are kept but never shown in searches"""
 
 

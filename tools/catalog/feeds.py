@@ -23,12 +23,14 @@ from .feeds_settle import settle
 from .feeds_shopify import is_shopify_header, read_shopify
 from .feeds_tabular import group_variants, is_merchant_header, read_merchant, read_table, sniff_delimiter
 from .feeds_magento import is_magento_header, read_magento
+from .feeds_vendure import is_vendure_header, read_vendure
 from .feeds_woo import is_woo_header, read_woo
 from .product import Product
 
 __all__ = ["FORMATS", "FeedError", "FeedResult", "Note", "ReadOptions", "Rejection", "parse_mapping", "read_feed"]
 
-FORMATS = ("auto", "json", "jsonl", "jsonld", "csv", "merchant", "shopify", "woocommerce", "magento")
+FORMATS = ("auto", "json", "jsonl", "jsonld", "csv", "merchant", "shopify", "woocommerce", "magento", "vendure")
+_TABLES = {"shopify": read_shopify, "woocommerce": read_woo, "magento": read_magento, "vendure": read_vendure}
 _BY_EXTENSION = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".jsonld": "jsonld", ".xml": "merchant",
                  ".rss": "merchant", ".atom": "merchant", ".tsv": "merchant"}
 
@@ -56,19 +58,19 @@ def read_feed(path: str | Path, format: str = "auto", mapping: dict[str, str] | 
         data = path.read_bytes()
     except OSError as error:
         raise FeedError(f"cannot read {source}: {error.strerror or error}") from None
-    is_xml = format in ("auto", "merchant") and data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    is_xml = format in ("auto", "merchant") and path.suffix.lower() not in (".html", ".htm") and \
+        data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
     text = None if is_xml and options.encoding is None else decode(data, options.encoding, source)
     if format == "auto":
         format = _detect(path, text, source, is_xml, options)
     if not data.strip() or (text is not None and not text.strip()):
         return FeedResult([], [], format, [], options)
     notes: list[Note] = []
-    if format in ("shopify", "woocommerce", "magento"):
+    if format in _TABLES:
         records, rejections = read_table(text or "", source, options.delimiter or sniff_delimiter(text or ""))
-        records = [(line, apply_mapping(record, mapping)) for line, record in records]
+        records = [(line, apply_mapping(header_synonyms(record), mapping)) for line, record in records]
         options = settle(records, options)
-        reader = {"shopify": read_shopify, "woocommerce": read_woo, "magento": read_magento}[format]
-        products, more = reader(records, source, options, notes)
+        products, more = _TABLES[format](records, source, options, notes)
         rejections += more
     else:
         products, rejections, options = _read_records(format, data, text, source, mapping, options, notes)
@@ -110,7 +112,7 @@ def _detect(path: Path, text: str | None, source: str, is_xml: bool, options: Re
         header = next(csv.reader([next((line for line in text.splitlines() if line.strip()), "")],
                                  delimiter=delimiter), [])
         for name, test in (("shopify", is_shopify_header), ("woocommerce", is_woo_header),
-                           ("magento", is_magento_header)):
+                           ("magento", is_magento_header), ("vendure", is_vendure_header)):
             if test(header):
                 return name
         if is_merchant_header(header) or (suffix == ".txt" and delimiter == "\t"):

@@ -34,7 +34,11 @@ def decode(data: bytes, encoding: str | None, source: str) -> str:
         pass
     from charset_normalizer import from_bytes  # only for the files that need it (import costs ~50 ms)
 
-    best = from_bytes(data[:1_000_000]).best()
+    results = list(from_bytes(data[:1_000_000]))
+    best = results[0] if results else None
+    # Short files often tie cp1250 and cp1252 exactly; Excel's default in Western Europe and the Americas wins.
+    tied = [r for r in results if best is not None and (r.chaos, r.coherence) == (best.chaos, best.coherence)]
+    best = next((r for r in tied if "cp1252" in r.could_be_from_charset), best)
     if best is not None and best.encoding:
         try:
             return data.decode(best.encoding)

@@ -90,7 +90,8 @@ def visibility(value: Any) -> str | None:
 
 def image_list(value: Any) -> tuple[list[str], list[str]]:
     """(good URLs, broken ones) from one URL, a list, or a comma-separated list (WooCommerce 'Images')."""
-    items = value if isinstance(value, list) else re.split(r",\s*(?=https?://|/)", str(value))
+    items = [part for item in (value if isinstance(value, list) else [value])
+             for part in (re.split(r",\s*(?=https?://|/)", item) if isinstance(item, str) else [item])]
     good, bad = [], []
     for item in items:
         url = item.get("url") or item.get("src") if isinstance(item, dict) else item

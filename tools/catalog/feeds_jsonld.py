@@ -122,7 +122,7 @@ def _record(node: dict[str, Any]) -> dict[str, Any]:
         "category": _name(node.get("category")), "image": _images(node.get("image")), "url": node.get("url"),
         "gtin": next((node[key] for key in _GTINS if node.get(key)), None), "mpn": node.get("mpn"),
         "color": node.get("color"), "size": _name(node.get("size")), "material": node.get("material"),
-        "rating": rating.get("ratingValue"), "review_count": rating.get("reviewCount") or rating.get("ratingCount"),
+        "condition": node.get("itemCondition"), "rating": rating.get("ratingValue"), "review_count": rating.get("reviewCount") or rating.get("ratingCount"),
         **_offer(node),
     }
     variants = node.get("hasVariant")

@@ -10,6 +10,8 @@ __all__ = ["header_synonyms", "translate_header"]
 # English target -> spellings. Targets are WooCommerce's export names where WooCommerce has one (they are
 # also aliases of our own fields: "Regular price" is price, "Name" is title).
 _SYNONYMS: dict[str, tuple[str, ...]] = {
+    "SKU": ("artikelnummer", "art.-nr.", "artnr", "referência", "referencia", "référence", "riferimento",
+            "código", "codigo", "codice", "artikelcode"),
     "Name": ("nome", "nombre", "produktname", "bezeichnung", "nom", "naam", "nome do produto", "titel", "título",
              "titulo", "titre", "titolo"),
     "Regular price": ("preço", "preco", "preço normal", "preco normal", "precio", "precio normal",
