@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -137,9 +136,10 @@ class Product(BaseModel):
                  " ".join(self.tags), " ".join(f"{k} {v}" for k, v in self.attributes.items())]
         return "\n".join(p for p in parts if p)
 
-    def content_hash(self) -> str:
-        """Stable fingerprint: re-ingesting an unchanged row is a no-op."""
-        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    def content_hash(self, record: str | None = None) -> str:
+        """Stable fingerprint: re-ingesting an unchanged row is a no-op. `record`: this product's
+        model_dump_json(), when the caller has it already (fields serialise in declaration order)."""
+        blob = record if record is not None else self.model_dump_json()
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
     def summary(self) -> dict[str, Any]:
