@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-import functools
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from .feeds_fields import ReadOptions, availability, clean_text, image_list, published, structured, visibility
+from .feeds_fields import ReadOptions, availability, image_list, published, structured, visibility
 from .feeds_html import html_to_text, looks_like_html
-from .money import MoneyError, parse_money
-from .product import MAX_TEXT, Product, Variant
+from .feeds_nested import reviews as _reviews
+from .feeds_nested import variants as _variants
+from .feeds_values import RowError, money, norm_key
+from .feeds_values import as_list as _as_list
+from .feeds_values import category as _category
+from .feeds_values import flatten as _flatten
+from .feeds_values import is_blank as _is_blank
+from .feeds_values import kind as _kind
+from .feeds_values import number as _number
+from .feeds_values import tags as _tags
+from .feeds_values import text as _text
+from .feeds_values import whole as _whole
+from .product import Product, Variant
 
 __all__ = ["FeedError", "Note", "ReadOptions", "Rejection", "RowError", "apply_mapping", "build_product",
-           "field_of", "norm_key"]
+           "field_of", "money", "norm_key", "validation_reason"]
 
 
 class FeedError(Exception):
@@ -35,15 +44,6 @@ class Rejection:
 
 class Note(Rejection):
     """Something odd in a row that was kept anyway (an unknown availability, a broken image URL)."""
-
-
-class RowError(ValueError):
-    """One record cannot become a product; the message is the human reason."""
-
-    def __init__(self, reason: str, product_id: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.product_id = product_id
 
 
 # Our field name -> the source names that mean it, best first. Keys are compared after norm_key().
@@ -81,14 +81,6 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 _FIELD_OF = {alias: field for field, aliases in _ALIASES.items() for alias in aliases}
 # A second image or link is noise in a descriptive attribute (it would pollute the search text).
 _DROP_LOSERS = {"url", "image_url"}
-
-
-@functools.lru_cache(maxsize=4096)  # every row repeats the same few keys
-def norm_key(key: str) -> str:
-    """'availabilityStatus', 'Review Count', 'g:image_link' -> 'availability_status', 'review_count', 'image_link'."""
-    key = key.strip().rsplit(":", 1)[-1]  # XML-style namespace prefixes such as Merchant's "g:"
-    key = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)
-    return re.sub(r"[\s\-.]+", "_", key).lower()
 
 
 def field_of(key: str) -> str | None:
@@ -211,14 +203,6 @@ def _canonical(record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], 
     return fields, extras, blank
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _product_id(value: Any, seen_blank: bool) -> str:
     if value is None:
         raise RowError("blank id" if seen_blank else "missing id")
@@ -327,186 +311,3 @@ def _flags(fields: dict[str, Any], kwargs: dict[str, Any], attributes: dict[str,
             kwargs["visibility"] = shown
 
 
-def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
-
-
-def _text(name: str, value: Any, single_line: bool = False) -> str:
-    if isinstance(value, str):
-        return clean_text(value, single_line=single_line)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    raise RowError(f"{name}: expected text, got {_kind(value)}")
-
-
-def money(name: str, value: Any, currency: str | None, options: ReadOptions) -> tuple[float, str]:
-    """A price and its currency (written, else `currency`); a price in no known currency is a RowError."""
-    try:
-        amount, found = parse_money(value, currency, options.decimal)
-    except MoneyError as error:
-        raise RowError(f"{name}: {error}") from None
-    if found is None:
-        raise RowError(f"{name}: no currency (the price names none, nor does the file): pass --currency, "
-                       f"e.g. --currency EUR")
-    return amount, found
-
-
-def _number(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise RowError(f"{name}: not a number: {value!r}")
-    try:
-        number = float(value)
-    except ValueError:
-        raise RowError(f"{name}: not a number: {value!r}") from None
-    if not math.isfinite(number):
-        raise RowError(f"{name}: not a number: {value!r}")
-    return number
-
-
-def _whole(name: str, value: Any) -> int:
-    try:
-        number = _number(name, value.strip() if isinstance(value, str) else value)
-    except RowError:
-        number = math.nan  # reported below like any other non-integer
-    if not number.is_integer():
-        raise RowError(f"{name}: not a whole number: {value!r}")
-    return int(number)
-
-
-def _category(value: Any) -> list[str]:
-    if isinstance(value, list):
-        parts = [_text("category", part) for part in value]
-    else:
-        text = _text("category", value)
-        separator = ">" if ">" in text else "/"  # "Home > Kitchen" or "home/kitchen"
-        parts = text.split(separator)
-    return [part.strip() for part in parts if part.strip()]
-
-
-def _tags(value: Any) -> list[str]:
-    if isinstance(value, list):
-        tags = [_text("tags", tag) for tag in value]
-    else:
-        text = _text("tags", value)
-        tags = text.split("|" if "|" in text else ",")
-    return list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
-
-
-def _reviews(value: Any) -> list[dict[str, Any]]:
-    """Map review field names to ours; Product validation then checks the ratings."""
-    if not isinstance(value, list):
-        raise RowError(f"reviews: expected a list, got {_kind(value)}")
-    reviews = []
-    for index, review in enumerate(value):
-        if not isinstance(review, dict):
-            raise RowError(f"reviews[{index}]: expected an object, got {_kind(review)}")
-        review = {norm_key(str(k)): v for k, v in review.items() if not _is_blank(v)}
-        mapped = {"rating": _pick(review, "rating", "stars", "score"),
-                  "text": _pick(review, "comment", "text", "body", "review", "content") or "",
-                  "date": _pick(review, "date", "created_at", "submitted_at"),
-                  "author": _pick(review, "reviewer_name", "author", "reviewer", "name", "user")}
-        if mapped["rating"] is not None:
-            mapped["rating"] = _number(f"reviews[{index}].rating", mapped["rating"])
-        # Absent fields are left out so that a review without a rating reads "rating: missing".
-        reviews.append({k: v if k == "rating" else str(v) for k, v in mapped.items() if v is not None})
-    return reviews
-
-
-def _pick(record: dict[str, Any], *names: str) -> Any:
-    return next((record[name] for name in names if name in record), None)
-
-
-_VARIANT_STOCK = ("stock", "inventory_quantity", "quantity", "qty", "stock_on_hand")
-
-
-def _variants(value: Any, currency: str | None, options: ReadOptions) -> tuple[list[Variant | dict[str, Any]], str | None]:
-    """Variants given inline in JSON (Medusa's `prices` lists, schema.org's per-variant offers); a feed reader
-    may also pass ready Variant objects. Returns them and the currency their prices are in."""
-    if not isinstance(value, list):
-        raise RowError(f"variants: expected a list, got {_kind(value)}")
-    variants: list[Variant | dict[str, Any]] = []
-    for index, variant in enumerate(value):
-        if isinstance(variant, Variant):
-            variants.append(variant)
-            continue
-        if not isinstance(variant, dict):
-            raise RowError(f"variants[{index}]: expected an object, got {_kind(variant)}")
-        variant = {norm_key(str(k)): v for k, v in variant.items()}
-        where = f"variants[{index}]"
-        if _is_blank(variant.get("price")) and isinstance(variant.get("prices"), list):
-            variant["price"], variant["currency"] = _price_in(variant.pop("prices"), currency or options.currency, where)
-        stated = variant.pop("currency", None) or variant.pop("currency_code", None)
-        for name in ("price", "sale_price"):
-            if not _is_blank(variant.get(name)):
-                amount, found = money(f"{where}.{name}", variant[name], stated or currency, options)
-                if currency is not None and found != currency:
-                    raise RowError(f"{where}.{name}: in {found}, the product in {currency}")
-                variant[name], currency = amount, found
-        for name in ("barcode", "ean", "upc", "gtin13", "gtin12"):
-            variant.setdefault("gtin", variant.get(name))
-        for name in _VARIANT_STOCK:
-            if not _is_blank(variant.get(name)) and not isinstance(variant.get("stock"), int):
-                variant["stock"] = max(0, _whole(f"{where}.{name}", variant[name]))
-        if "availability" in variant:
-            known = availability(variant.pop("availability"))
-            if known is not None:
-                variant["available"], variant["backorder"] = known[0], known[1] == "backorder"
-        if variant.get("allow_backorder") is True:
-            variant["backorder"] = True
-        if isinstance(variant.get("options"), list):  # Medusa: [{"option": "Size", "value": "M"}]
-            variant["options"] = {str(o.get("option") or o.get("name") or o.get("title") or i).lower():
-                                  str(o.get("value")) for i, o in enumerate(variant["options"])
-                                  if isinstance(o, dict) and o.get("value") is not None}
-        elif isinstance(variant.get("options"), dict):
-            variant["options"] = {str(k).lower(): _scalar(v) for k, v in variant["options"].items() if not _is_blank(v)}
-        if variant.get("id") is None:
-            variant["id"] = variant.get("sku") or variant.get("title")
-        if variant.get("id") is None:
-            raise RowError(f"{where}: missing id (and sku)")
-        variant["id"] = _text(f"{where}.id", variant["id"], single_line=True)
-        variants.append(variant)
-    return variants, currency
-
-
-def _price_in(prices: list[Any], currency: str | None, where: str) -> tuple[Any, str | None]:
-    """Medusa's [{"amount": 10, "currency_code": "eur"}, ...]: the one in `currency`, or the only one."""
-    found = {str(p.get("currency_code") or p.get("currency") or "").upper(): p.get("amount")
-             for p in prices if isinstance(p, dict) and p.get("amount") is not None}
-    if currency is not None and currency in found:
-        return found[currency], currency
-    if len(found) == 1:
-        code, amount = found.popitem()
-        return amount, code or None
-    if not found:
-        return None, None
-    raise RowError(f"{where}: prices in several currencies ({', '.join(sorted(found))}): pass --currency")
-
-
-def _flatten(key: str, value: Any, out: dict[str, str]) -> None:
-    """Unknown fields become text attributes: nested objects as 'dimensions.width', lists joined."""
-    if _is_blank(value):
-        return
-    if isinstance(value, dict):
-        for sub_key, sub_value in value.items():
-            _flatten(f"{key}.{sub_key}" if key else str(sub_key), sub_value, out)
-        return
-    if isinstance(value, list):
-        items = [item for item in value if isinstance(item, (str, int, float)) and not _is_blank(item)]
-        if not items or len(items) != len(value):
-            return  # lists of objects have no sensible one-line text form
-        text = ", ".join(_scalar(item) for item in items)
-    else:
-        text = clean_text(_scalar(value))
-    if text.startswith(("http://", "https://")):
-        return  # URLs (QR codes, extra images) describe nothing a shopper searches for
-    if len(text) > MAX_TEXT:
-        raise RowError(f"{key}: too long ({len(text)} characters, max {MAX_TEXT})")
-    out[key] = text
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
