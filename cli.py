@@ -4,70 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from rich.console import Console
 from rich.live import Live
 from rich.markdown import Markdown
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from agent import Agent, AgentSettings, ModelSettings, SessionStore, ToolContext, load_model
+from agent import Agent, AgentSettings, SessionStore, load_model
 from agent.events import Event
-from agent.models import ModelError
-from agent.prompts import load_yaml, render
+from agent.models import Model, ModelError
+from tools import app
 
 HELP = """Commands: /help  /reset (start a new conversation)  /quit.  Ctrl-C cancels a turn; Ctrl-D quits."""
 InputFn = Callable[[str], str]
-
-
-def home() -> Path:
-    return Path(os.environ.get("SHOPAGENT_HOME", "~/.local/share/shopagent")).expanduser()
-
-
-# ---------------------------------------------------------------- arguments
-def add_model_args(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("model (default: the embedded gemma-3-270m GGUF)")
-    g.add_argument("--model", help="a .gguf path, or with --base-url the endpoint's model name")
-    g.add_argument("--base-url", help="an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
-    g.add_argument("--api-key", help="API key for --base-url (default: $OPENAI_API_KEY)")
-    g.add_argument("--scripted", metavar="FILE.json", help="a scripted model (deterministic test double)")
-    g.add_argument("--n-gpu-layers", type=int, help="layers to offload (default: all when the build supports it)")
-    g.add_argument("--n-ctx", type=int, default=8192, help="context window in tokens (default 8192)")
-    g.add_argument("--threads", type=int, help="CPU threads for llama.cpp")
-    g.add_argument("--tool-protocol", choices=["auto", "native", "grammar"], default="auto",
-                   help="how a local GGUF calls tools (default: from the GGUF's chat template)")
-    g.add_argument("--temperature", type=float)
-    g.add_argument("--timeout", type=float, default=120.0, help="seconds per model request (endpoints)")
-
-
-def add_catalog_args(p: argparse.ArgumentParser) -> None:
-    g = p.add_mutually_exclusive_group()
-    g.add_argument("--catalog", metavar="DIR", help="a catalog directory (default: the demo catalog)")
-    g.add_argument("--chroma-url", metavar="URL", help="a Chroma server, e.g. http://127.0.0.1:8000")
-
-
-def model_settings(args: argparse.Namespace) -> ModelSettings:
-    from tools.hints import shopping_hints
-
-    return ModelSettings(model=args.model, base_url=args.base_url, api_key=args.api_key, scripted=args.scripted,
-                         n_gpu_layers=args.n_gpu_layers, n_ctx=args.n_ctx, n_threads=args.threads,
-                         tool_protocol=args.tool_protocol, timeout=args.timeout, temperature=args.temperature,
-                         few_shot=load_yaml("fewshot.yaml"), hints=shopping_hints)
-
-
-def progress_factory(console: Console) -> Callable[[str, int], Any]:
-    """A rich progress bar the catalog code can drive without importing rich itself."""
-
-    def make(label: str, total: int) -> Progress:
-        return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=console, transient=True)
-
-    return make
 
 
 # ---------------------------------------------------------------- rendering
@@ -139,22 +91,21 @@ class Renderer:
 
 
 # ---------------------------------------------------------------- chat
-def build_agent(args: argparse.Namespace, console: Console, confirm: Callable[..., bool]) -> tuple[Agent, Any]:
-    from tools import build_registry, open_stores
-
-    stores = open_stores(catalog=args.catalog, chroma_url=args.chroma_url, progress=progress_factory(console),
-                         state_dir=args.state_dir)
-    sessions = SessionStore(home() / "sessions.db")
-    settings = model_settings(args)
+def build_agent(args: argparse.Namespace, console: Console, confirm: Callable[..., bool],
+                model: Model | None = None) -> tuple[Agent, Any]:
+    """The chat's agent over the shop's deps; `model` replaces the one the flags name (tests inject one)."""
+    settings = app.model_settings(args)
+    model = model or load_model(settings)
+    # write_description drafts with the same model the chat runs on
+    deps = app.open_deps(args.catalog, args.chroma_url, progress=app.progress_bars(console),
+                         state_dir=args.state_dir, llm=model)
+    sessions = SessionStore(app.home() / "sessions.db")
     session_id = sessions.latest(args.shopper) if args.resume else None
     messages = sessions.load(session_id).messages if session_id else []
     session_id = session_id or sessions.create(args.shopper, settings.describe())
-    system = render("system.md", shop_name="Shopagent demo shop", shopper_id=args.shopper)
-    model = load_model(settings)
-    stores["llm"] = model  # write_description drafts with the same model the chat runs on
-    agent = Agent(model, build_registry(), ToolContext(args.shopper, stores, session_id),
-                  system_prompt=system, settings=AgentSettings(max_steps=args.max_steps), confirm=confirm,
-                  messages=messages, on_change=lambda m: sessions.save(session_id, m))
+    agent = Agent(model, app.build_registry(), app.shop_context(deps, args.shopper, session_id),
+                  system_prompt=app.system_prompt(args.shopper), settings=AgentSettings(max_steps=args.max_steps),
+                  confirm=confirm, messages=messages, on_change=lambda m: sessions.save(session_id, m))
     return agent, sessions
 
 
@@ -167,7 +118,7 @@ def run_turn(agent: Agent, text: str, emit: Callable[[Event], None]) -> None:
         stream.close()
 
 
-def cmd_chat(args: argparse.Namespace, console: Console, input_fn: InputFn) -> int:
+def cmd_chat(args: argparse.Namespace, console: Console, input_fn: InputFn, model: Model | None = None) -> int:
     interactive = args.once is None
 
     def confirm(call: Any, validated: Any) -> bool:
@@ -180,7 +131,7 @@ def cmd_chat(args: argparse.Namespace, console: Console, input_fn: InputFn) -> i
         return answer in ("y", "yes")
 
     try:
-        agent, sessions = build_agent(args, console, confirm)
+        agent, sessions = build_agent(args, console, confirm, model)
     except (ModelError, ValueError, FileNotFoundError) as exc:
         console.print(f"[bold red]Cannot start:[/] {exc}")
         return 2
@@ -189,7 +140,7 @@ def cmd_chat(args: argparse.Namespace, console: Console, input_fn: InputFn) -> i
     if not interactive:
         run_turn(agent, args.once, emit)
         return 0
-    console.print(Panel(f"Shopping assistant · model: {model_settings(args).describe()} · shopper: {args.shopper}"
+    console.print(Panel(f"Shopping assistant · model: {app.model_settings(args).describe()} · shopper: {args.shopper}"
                         f"\n{HELP}", border_style="magenta"))
     while True:
         try:
@@ -218,9 +169,7 @@ def cmd_chat(args: argparse.Namespace, console: Console, input_fn: InputFn) -> i
 
 
 def cmd_tools(args: argparse.Namespace, console: Console) -> int:
-    from tools import build_registry
-
-    registry = build_registry()
+    registry = app.build_registry()
     if args.json:
         print(json.dumps([dict(t.spec()["function"], writes=t.writes) for t in registry], indent=2))
         return 0
@@ -244,8 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--resume", action="store_true", help="continue the last conversation")
     chat.add_argument("--max-steps", type=int, default=8, help="model steps per turn (default 8)")
     chat.add_argument("--state-dir", metavar="DIR", help="where shoppers and carts live (default: beside the catalog)")
-    add_model_args(chat)
-    add_catalog_args(chat)
+    app.add_model_args(chat)
+    app.add_catalog_args(chat)
     chat.set_defaults(func=cmd_chat)
     tools_cmd = sub.add_parser("tools", help="list the registered tools and their JSON schemas")
     tools_cmd.add_argument("--json", action="store_true")
@@ -264,15 +213,18 @@ def _plugin_commands() -> Iterable[Callable[[Any], None]]:
     yield register_eval
 
 
-def main(argv: list[str] | None = None, console: Console | None = None, input_fn: InputFn | None = None) -> int:
+def main(argv: list[str] | None = None, console: Console | None = None, input_fn: InputFn | None = None,
+         model: Model | None = None) -> int:
+    """The entry point (`shopagent`); `console`, `input_fn` and `model` are seams for tests and embedding apps."""
     console = console or Console()
+    app.configure_logging()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "chat")
     args = build_parser().parse_args(argv)
     input_fn = input_fn or (lambda prompt: console.input(prompt))
     if args.func is cmd_chat:
-        return cmd_chat(args, console, input_fn)
+        return cmd_chat(args, console, input_fn, model)
     return args.func(args, console)
 
 

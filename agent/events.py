@@ -41,7 +41,7 @@ class ToolResultEvent(_Event):
 
 @dataclass
 class Confirm(_Event):
-    """A `writes` tool asked for the shopper's go-ahead; `approved` is what they answered."""
+    """A `writes` tool asked for the user's go-ahead; `approved` is what they answered."""
 
     type: ClassVar[str] = "confirm"
     id: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -12,7 +13,8 @@ from pydantic import ValidationError
 from agent.events import Confirm, Done, Error, Event, TextEvent, ToolCallEvent, ToolResultEvent
 from agent.history import trim_to_window
 from agent.models.base import Model, ModelError, TextDelta, ToolCall, Usage
-from agent.tools import ToolContext, ToolError, ToolRegistry, to_data, to_model_json, validation_message
+from agent.tools import (Approval, ToolContext, ToolError, ToolRegistry, to_data, to_model_json,
+                         validation_message)
 
 __all__ = ["Agent", "AgentSettings", "BudgetExceeded", "RepeatedToolCall", "RetryBudgetExceeded",
            "StepBudgetExceeded"]
@@ -41,7 +43,9 @@ class AgentSettings:
     reserve_tokens: int = 512  # room left for the reply when trimming history to the window
 
 
-Confirmer = Callable[[ToolCall, Any], bool]
+# Asked before a `writes` tool runs. Only `True` or an `Approval` is a yes: any other answer declines.
+Confirmer = Callable[[ToolCall, Any], "bool | Approval"]
+_log = logging.getLogger(__name__)
 
 
 def _decline_all(call: ToolCall, args: Any) -> bool:
@@ -64,7 +68,7 @@ class Agent:
             self.messages.insert(0, {"role": "system", "content": self.system_prompt})
 
     def run(self, text: str) -> Iterator[Event]:
-        """One shopper turn. Never raises for model failures or budgets: they end as an `error` event."""
+        """One user turn. Never raises for model failures or budgets: they end as an `error` event."""
         started, usage, timings = time.perf_counter(), Usage(), {"model_s": 0.0, "tools_s": 0.0}
         turn_start = len(self.messages)
         self._append({"role": "user", "content": text})
@@ -142,15 +146,24 @@ class Agent:
                                       f"last problem: {result}")
 
     def _run_tool(self, tool, call: ToolCall, args):
+        approval = None
         if tool.writes:
-            approved = bool(self.confirm(call, args))
+            answer = self.confirm(call, args)
+            approved = answer is True or isinstance(answer, Approval)
             yield Confirm(call.id, call.name, args.model_dump(mode="json"), approved)
             if not approved:
-                return False, "The shopper declined this action. Do not retry it unless they ask again."
+                return False, "The user declined this action. Do not retry it unless they ask again."
+            approval = answer
         try:
-            return True, tool(self.context, args)
+            return True, tool(self.context, args, approval=approval)
         except ToolError as exc:
             return False, f"{tool.name} failed: {exc}"
+        except Exception as exc:  # a bug in a tool must not end the program or leave the call unanswered
+            _log.exception("tool %s crashed on %s", tool.name, call.arguments[:500])
+            yield Error(f"{tool.name} failed unexpectedly ({type(exc).__name__}); details are in the log",
+                        kind="ToolCrashed")
+            return False, (f"{tool.name} failed with an internal error ({type(exc).__name__}). "
+                           "Tell the user it did not work; do not retry the same call.")
 
     def _append(self, message: dict[str, Any]) -> None:
         self.messages.append(message)

@@ -1,4 +1,4 @@
-"""Prompts live in prompts/ as files, rendered strictly: a missing variable fails loudly."""
+"""Prompt files rendered strictly: a missing variable fails loudly. The application says where its files are."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from typing import Any
 import jinja2
 import yaml
 
-__all__ = ["PROMPTS_DIR", "load_yaml", "render"]
-
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+__all__ = ["load_yaml", "render"]
 
 
 @lru_cache(maxsize=None)
@@ -20,9 +18,9 @@ def _env(root: str) -> jinja2.Environment:
                               keep_trailing_newline=False, autoescape=False)
 
 
-def render(name: str, root: Path = PROMPTS_DIR, **variables: Any) -> str:
+def render(name: str, root: Path, **variables: Any) -> str:
     return _env(str(root)).get_template(name).render(**variables).strip()
 
 
-def load_yaml(name: str, root: Path = PROMPTS_DIR) -> Any:
-    return yaml.safe_load((root / name).read_text(encoding="utf-8"))
+def load_yaml(name: str, root: Path) -> Any:
+    return yaml.safe_load((Path(root) / name).read_text(encoding="utf-8"))

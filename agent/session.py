@@ -14,7 +14,7 @@ __all__ = ["SessionRecord", "SessionStore"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
-    id TEXT PRIMARY KEY, shopper_id TEXT, model TEXT, created REAL NOT NULL, updated REAL NOT NULL);
+    id TEXT PRIMARY KEY, user_id TEXT, model TEXT, created REAL NOT NULL, updated REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS messages (
     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
     body TEXT NOT NULL, PRIMARY KEY (session_id, idx));
@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS messages (
 @dataclass
 class SessionRecord:
     id: str
-    shopper_id: str | None
+    user_id: str | None
     model: str | None
     created: float
     updated: float
@@ -37,25 +37,33 @@ class SessionStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, check_same_thread=False)
         self._db.execute("PRAGMA foreign_keys = ON")
+        self._migrate()
         self._db.executescript(_SCHEMA)
         self._stored: dict[str, list[str]] = {}  # session id -> the message bodies in the database
 
-    def create(self, shopper_id: str | None = None, model: str | None = None) -> str:
+    def _migrate(self) -> None:
+        """Databases written before the column was renamed keep working."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(sessions)")}
+        if "shopper_id" in columns:
+            with self._db:
+                self._db.execute("ALTER TABLE sessions RENAME COLUMN shopper_id TO user_id")
+
+    def create(self, user_id: str | None = None, model: str | None = None) -> str:
         sid, now = uuid.uuid4().hex[:12], time.time()
         with self._db:
-            self._db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)", (sid, shopper_id, model, now, now))
+            self._db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)", (sid, user_id, model, now, now))
         return sid
 
-    def latest(self, shopper_id: str | None = None) -> str | None:
-        """The most recently updated session (of this shopper, when given)."""
+    def latest(self, user_id: str | None = None) -> str | None:
+        """The most recently updated session (of this user, when given)."""
         sql, args = "SELECT id FROM sessions", ()
-        if shopper_id is not None:
-            sql, args = sql + " WHERE shopper_id = ?", (shopper_id,)
+        if user_id is not None:
+            sql, args = sql + " WHERE user_id = ?", (user_id,)
         row = self._db.execute(sql + " ORDER BY updated DESC, rowid DESC LIMIT 1", args).fetchone()
         return row[0] if row else None
 
     def load(self, session_id: str) -> SessionRecord:
-        row = self._db.execute("SELECT id, shopper_id, model, created, updated FROM sessions WHERE id = ?",
+        row = self._db.execute("SELECT id, user_id, model, created, updated FROM sessions WHERE id = ?",
                                (session_id,)).fetchone()
         if row is None:
             raise KeyError(f"no session {session_id!r} in {self.path}")

@@ -6,30 +6,47 @@ import dataclasses
 import inspect
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, get_type_hints
+from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar, get_origin, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-__all__ = ["Tool", "ToolContext", "ToolError", "ToolRegistry", "tool", "to_model_json", "to_data"]
+__all__ = ["Approval", "ConsentRequired", "Tool", "ToolContext", "ToolError", "ToolRegistry", "tool",
+           "to_data", "to_model_json", "validation_message"]
+
+Deps = TypeVar("Deps")
 
 
 class ToolError(Exception):
     """A recoverable problem (not found, out of stock…): its message goes back to the model as the result."""
 
 
-@dataclass
-class ToolContext:
-    """What a tool may know that the model cannot set: whose session this is and the stores it may use."""
+class ConsentRequired(PermissionError):
+    """A `writes` tool was called without the user's explicit approval; nothing was changed."""
 
-    shopper_id: str | None = None
-    stores: Mapping[str, Any] = field(default_factory=dict)
+
+@dataclass(frozen=True)
+class Approval:
+    """The user's explicit yes to one call of a `writes` tool (who asked how is up to the caller)."""
+
+    tool: str
+    by: str = "user"
+
+
+@dataclass
+class ToolContext(Generic[Deps]):
+    """What a tool may know that the model cannot set: the app's typed dependencies, whose data this is, the session.
+
+    `user_id` comes from the session, or from an authentication tool calling `bind_user` — never from arguments."""
+
+    deps: Deps = None  # type: ignore[assignment]  # tools that need none may run with a bare context
+    user_id: str | None = None
     session_id: str | None = None
 
-    def store(self, name: str) -> Any:
-        try:
-            return self.stores[name]
-        except KeyError:
-            raise ToolError(f"this deployment has no '{name}' store configured") from None
+    def bind_user(self, user_id: str) -> None:
+        """Bind the identity an authentication step established; a bound identity cannot be switched."""
+        if self.user_id is not None and self.user_id != user_id:
+            raise ToolError("this session is already authenticated as another user")
+        self.user_id = user_id
 
 
 @dataclass(frozen=True)
@@ -39,6 +56,9 @@ class Tool:
     args_model: type[BaseModel]
     fn: Callable[..., Any]
     writes: bool = False
+    takes_context: bool = False  # decided once, from the first parameter's annotation
+    # for helpers of our own (small-model hints, summaries); never sent to a model
+    metadata: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def spec(self) -> dict[str, Any]:
         """The OpenAI-style function spec sent to the model (the JSON schema of `args_model`)."""
@@ -54,41 +74,53 @@ class Tool:
             return self.args_model.model_validate_json(arguments or "{}")
         return self.args_model.model_validate(dict(arguments))
 
-    def __call__(self, ctx: ToolContext, args: BaseModel) -> Any:
+    def __call__(self, ctx: ToolContext[Any], args: BaseModel, *, approval: Approval | bool | None = None) -> Any:
+        """Run the tool. A `writes` tool runs only with `approval` exactly `True` or an `Approval` for it."""
+        if self.writes and not _approves(approval, self.name):
+            raise ConsentRequired(f"{self.name} changes state and needs the user's explicit approval")
         kwargs = {name: getattr(args, name) for name in type(args).model_fields}
-        return self.fn(ctx, **kwargs) if _takes_context(self.fn) else self.fn(**kwargs)
+        return self.fn(ctx, **kwargs) if self.takes_context else self.fn(**kwargs)
 
 
-def _takes_context(fn: Callable[..., Any]) -> bool:
+def _approves(approval: Any, name: str) -> bool:
+    # `is True`, not truthiness: a confirmer answering "no" (a non-empty string) must not count as yes.
+    return approval is True or (isinstance(approval, Approval) and approval.tool == name)
+
+
+def _takes_context(fn: Callable[..., Any], hints: Mapping[str, Any]) -> bool:
     params = list(inspect.signature(fn).parameters.values())
-    return bool(params) and (params[0].name in ("ctx", "context") or params[0].annotation in (ToolContext, "ToolContext"))
+    if not params:
+        return False
+    annotation = hints.get(params[0].name)
+    return annotation is ToolContext or get_origin(annotation) is ToolContext
 
 
-def _args_model(fn: Callable[..., Any], name: str) -> type[BaseModel]:
-    hints = get_type_hints(fn, include_extras=True)
+def _args_model(fn: Callable[..., Any], name: str, hints: Mapping[str, Any], takes_context: bool) -> type[BaseModel]:
     fields: dict[str, Any] = {}
-    params = list(inspect.signature(fn).parameters.values())
-    if _takes_context(fn):
-        params = params[1:]
+    params = list(inspect.signature(fn).parameters.values())[1 if takes_context else 0:]
     for p in params:
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             raise TypeError(f"tool {name}: *args/**kwargs cannot be described to a model")
-        annotation = hints.get(p.name, Any)
-        fields[p.name] = (annotation, ... if p.default is p.empty else p.default)
-    # extra="forbid": an argument the tool does not take (say, a shopper id) is an error the model sees.
+        fields[p.name] = (hints.get(p.name, Any), ... if p.default is p.empty else p.default)
+    # extra="forbid": an argument the tool does not take (say, a user id) is an error the model sees.
     return create_model(f"{name}_args", __config__=ConfigDict(extra="forbid"), **fields)
 
 
 def tool(fn: Callable[..., Any] | None = None, *, name: str | None = None, writes: bool = False,
-         description: str | None = None) -> Any:
-    """Decorator: `@tool` or `@tool(writes=True)` turns a typed function into a `Tool`."""
+         description: str | None = None, metadata: Mapping[str, Any] | None = None) -> Any:
+    """Decorator: `@tool` or `@tool(writes=True)` turns a typed function into a `Tool`.
+
+    A first parameter annotated `ToolContext` (or `ToolContext[Deps]`) receives the context; the rest are the
+    arguments the model fills."""
 
     def wrap(f: Callable[..., Any]) -> Tool:
         tool_name = name or f.__name__
         doc = description or inspect.cleandoc(f.__doc__ or "").strip()
         if not doc:
             raise TypeError(f"tool {tool_name} needs a docstring: it is the description the model reads")
-        return Tool(tool_name, doc, _args_model(f, tool_name), f, writes)
+        hints = get_type_hints(f, include_extras=True)
+        takes = _takes_context(f, hints)
+        return Tool(tool_name, doc, _args_model(f, tool_name, hints, takes), f, writes, takes, dict(metadata or {}))
 
     return wrap(fn) if fn is not None else wrap
 
@@ -113,7 +145,7 @@ def to_model_json(result: Any) -> str:
 
 
 class ToolRegistry:
-    """Named tools; can adopt LangChain tools and export ours to LangChain."""
+    """Named tools, in registration order (LangChain interop lives in `agent.langchain`)."""
 
     def __init__(self, tools: Iterable[Tool] = ()) -> None:
         self._tools: dict[str, Tool] = {}
@@ -141,16 +173,6 @@ class ToolRegistry:
 
     def specs(self) -> list[dict[str, Any]]:
         return [t.spec() for t in self._tools.values()]
-
-    def adopt_langchain(self, lc_tool: Any, *, writes: bool = False) -> Tool:
-        from agent.langchain import from_langchain
-
-        return self.add(from_langchain(lc_tool, writes=writes))
-
-    def to_langchain(self, ctx: ToolContext) -> list[Any]:
-        from agent.langchain import to_langchain
-
-        return [to_langchain(t, ctx) for t in self._tools.values()]
 
 
 def validation_message(tool_name: str, error: ValidationError) -> str:

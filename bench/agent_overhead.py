@@ -25,11 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import llama_cpp  # noqa: E402
 
-from agent import Agent, ToolContext  # noqa: E402
+from agent import Agent  # noqa: E402
 from agent.models.embedded import embedded_model_path  # noqa: E402
 from agent.models.llama import LlamaCppModel  # noqa: E402
-from agent.prompts import load_yaml, render  # noqa: E402
-from tools import build_registry, open_stores  # noqa: E402
+from tools.resources import load_prompt_yaml, render_prompt  # noqa: E402
+from tools import app  # noqa: E402
 
 TURNS = [
     "hi there",
@@ -76,10 +76,10 @@ def main() -> None:
     parser.add_argument("--catalog", help="catalog dir (default: the demo catalog)")
     args = parser.parse_args()
 
-    path = args.model or str(embedded_model_path())
-    stores = open_stores(catalog=args.catalog)
-    registry, few_shot = build_registry(), load_yaml("fewshot.yaml")
-    system = render("system.md", shop_name="Benchmark shop", shopper_id="S001")
+    path = args.model or str(embedded_model_path(app.home() / "models"))
+    stores = app.open_deps(args.catalog)
+    registry, few_shot = app.build_registry(), load_prompt_yaml("fewshot.yaml")
+    system = render_prompt("system.md", shop_name="Benchmark shop", shopper_id="S001")
     agent_s = raw_s = tools_s = 0.0
     same = total = 0
     reuse_by_turn: list[list[float]] = [[] for _ in TURNS]
@@ -88,7 +88,7 @@ def main() -> None:
         raw = llama_cpp.Llama(path, n_ctx=args.n_ctx, n_gpu_layers=model.llm.model_params.n_gpu_layers,
                               seed=0, swa_full=True, verbose=False)
         recorder = Recorder(model.llm)
-        agent = Agent(model, registry, ToolContext("S001", stores), system_prompt=system)
+        agent = Agent(model, registry, app.shop_context(stores, "S001"), system_prompt=system)
         for i, text in enumerate(TURNS):
             recorder.calls.clear()
             t0 = time.perf_counter()

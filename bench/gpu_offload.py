@@ -28,7 +28,8 @@ import llama_cpp  # noqa: E402
 
 from agent.models.base import ToolCall  # noqa: E402
 from agent.models.llama import LlamaCppModel  # noqa: E402
-from agent.prompts import load_yaml, render  # noqa: E402
+from tools import app  # noqa: E402
+from tools.resources import load_prompt_yaml, render_prompt  # noqa: E402
 from agent.tools import tool  # noqa: E402
 
 
@@ -45,7 +46,7 @@ def get_product(product_id: str):
 
 
 SPECS = [search_catalog.spec(), get_product.spec()]
-MESSAGES = [{"role": "system", "content": render("system.md", shop_name="Benchmark shop", shopper_id="S001")},
+MESSAGES = [{"role": "system", "content": render_prompt("system.md", shop_name="Benchmark shop", shopper_id="S001")},
             {"role": "user", "content": "I need a waterproof hiking jacket under $150"}]
 
 
@@ -92,14 +93,14 @@ def main() -> None:
         path = args.model
     else:
         from agent.models.embedded import embedded_model_path
-        path = str(embedded_model_path())
+        path = str(embedded_model_path(app.home() / "models"))
     offload = bool(llama_cpp.llama_supports_gpu_offload())
     layers: dict[str, int | None] = {"cpu": 0}
     if offload:
         layers["gpu"] = None  # LlamaCppModel's default: every layer when the build can offload
     else:
         print("this llama-cpp-python build cannot offload to a GPU: measuring the CPU only", file=sys.stderr)
-    few_shot = load_yaml("fewshot.yaml")
+    few_shot = load_prompt_yaml("fewshot.yaml")
     models = {name: LlamaCppModel(path, n_gpu_layers=n, few_shot=few_shot) for name, n in layers.items()}
     prompt = prompt_tokens(models["cpu"], args.prompt_tokens)
 

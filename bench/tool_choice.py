@@ -36,13 +36,12 @@ from typing import Any
 import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import cli  # noqa: E402
-from agent import Agent, AgentSettings, ToolContext, load_model  # noqa: E402
+from agent import Agent, AgentSettings, load_model  # noqa: E402
+from tools import app  # noqa: E402
+from tools.ids import id_key  # noqa: E402
 from agent.events import Error, TextEvent, ToolCallEvent  # noqa: E402
-from agent.prompts import render  # noqa: E402
 
 NONE = "none"
-_ID = re.compile(r"^[Pp]?0*(\d+)$")
 _WORD = re.compile(r"[a-z0-9]+(?:[.'-][a-z0-9]+)*")
 # Words that carry no product meaning in a query (and the price phrasing WebShop appends to instructions).
 _STOP = set("""a an and the of for to in on with without by from or my me i im i'm am is are be it its this that
@@ -76,9 +75,7 @@ def price_cap(text: str) -> float | None:
 
 
 def norm_id(value: Any) -> str:
-    text = str(value).strip()
-    m = _ID.match(text)
-    return m.group(1) if m else text.lower()
+    return id_key(value)
 
 
 def words(text: str) -> set[str]:
@@ -152,25 +149,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="one line per utterance on stderr")
     p.add_argument("--few-shot", type=Path, help="another few-shot bank (YAML) instead of prompts/fewshot.yaml")
     p.add_argument("--no-hints", action="store_true", help="leave out the Hints: pre-parse lines (to measure them)")
-    cli.add_model_args(p)
-    cli.add_catalog_args(p)
+    app.add_model_args(p)
+    app.add_catalog_args(p)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from agent.tools import ToolRegistry
-    from tools import SHOPPING_TOOLS, build_registry, open_stores
+    from tools import SHOPPING_TOOLS
 
     rows = read_labels(args.labels)[args.offset:]
     rows = rows[: args.limit] if args.limit is not None else rows
-    settings = cli.model_settings(args)
+    settings = app.model_settings(args)
     if args.few_shot:
         settings.few_shot = yaml.safe_load(args.few_shot.read_text(encoding="utf-8"))
     if args.no_hints:
         settings.hints = None
     model = load_model(settings)
-    registry = build_registry()
+    registry = app.build_registry()
     if "write_description" not in registry.names:  # being added to the registry; the labels expect it
         try:
             from tools.describe import write_description
@@ -178,12 +175,12 @@ def main(argv: list[str] | None = None) -> int:
             pass
         else:
             registry = ToolRegistry([*SHOPPING_TOOLS, write_description])
-    system = render("system.md", shop_name="Shopagent demo shop", shopper_id=args.shopper)
+    system = app.system_prompt(args.shopper)
     with tempfile.TemporaryDirectory() as state:  # carts and histories stay untouched (writes are declined anyway)
-        stores = open_stores(catalog=args.catalog, chroma_url=args.chroma_url, state_dir=state)
+        stores = app.open_deps(args.catalog, args.chroma_url, state_dir=state, llm=model)
         # The first step evaluates the header and examples (then reused from the KV cache); timed apart.
         t0 = time.perf_counter()
-        first_decision(Agent(model, registry, ToolContext(args.shopper, stores), system_prompt=system,
+        first_decision(Agent(model, registry, app.shop_context(stores, args.shopper), system_prompt=system,
                              settings=AgentSettings(max_steps=1)), "hello")
         warmup = time.perf_counter() - t0
         results: list[dict[str, Any]] = []
@@ -202,7 +199,7 @@ def _run_rows(rows: list[dict[str, Any]], results: list[dict[str, Any]], model: 
               system: str, args: argparse.Namespace) -> None:
     """Each utterance as a fresh single turn; appends to `results` as it goes (kept when interrupted)."""
     for row in rows:
-        agent = Agent(model, registry, ToolContext(args.shopper, stores), system_prompt=system,
+        agent = Agent(model, registry, app.shop_context(stores, args.shopper), system_prompt=system,
                       settings=AgentSettings(max_steps=1))
         t0 = time.perf_counter()
         tool, got, error = first_decision(agent, row["utterance"])
@@ -234,7 +231,7 @@ def summary(results: list[dict[str, Any]], args: argparse.Namespace) -> dict[str
         by_tool[r["expected"]][0] += r["tool_ok"]
         by_tool[r["expected"]][1] += 1
     return {
-        "labels": args.labels.name, "n": n, "model": cli.model_settings(args).describe(),
+        "labels": args.labels.name, "n": n, "model": app.model_settings(args).describe(),
         "hints": not args.no_hints, "few_shot": str(args.few_shot or "prompts/fewshot.yaml"),
         "tool_accuracy": round(sum(r["tool_ok"] for r in results) / n, 4) if n else None,
         "argument_accuracy": round(sum(r["args_ok"] for r in results) / n, 4) if n else None,

@@ -6,7 +6,7 @@ import argparse
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,26 +15,26 @@ from rich.markup import escape
 
 from agent import AgentSettings, ToolContext, ToolRegistry, load_model
 from agent.models import Model, ModelError, ScriptedModel
+from tools import app
+from tools.deps import ShopDeps
 from evals.report import failing_details, print_summary, write_json, write_junit
 from evals.runner import EnvFactory, ModelFactory, RunSettings, run_eval, select_cases
 from evals.suite import Case, SuiteError, load_suites
 
-__all__ = ["DEFAULT_SUITES", "PairedModels", "ShopEnv", "ShopEnvFactory", "handler", "model_factory", "register",
-           "shop_env_factory"]
+__all__ = ["DEFAULT_SUITES", "ShopEnv", "ShopEnvFactory", "handler", "model_factory", "register"]
 
 DEFAULT_SUITES = Path(__file__).resolve().parent / "suites"
 
 
 def register(subparsers: Any) -> None:
-    """Add `eval` to the CLI; the model flags are the chat command's own (cli.add_model_args)."""
-    import cli  # lazy: cli imports the plugin registry that imports us
+    """Add `eval` to the CLI; the model flags are the chat command's own (app.add_model_args)."""
 
     p = subparsers.add_parser("eval", help="run eval suites (YAML) and report pass@1 / pass^k",
                               description="Run eval suites against a model. With `--scripted cases` every case "
                                           "is driven by its own `script:` (a dry run of the harness).")
     p.add_argument("paths", nargs="*", default=[str(DEFAULT_SUITES)], metavar="PATH",
                    help="suite files or directories (default: evals/suites)")
-    cli.add_model_args(p)
+    app.add_model_args(p)
     p.add_argument("--repeat", type=int, metavar="K", help="runs per case (overrides each case's `repeat`)")
     p.add_argument("--tag", action="append", default=[], metavar="T", help="only cases with this tag (repeatable)")
     p.add_argument("--report", metavar="FILE.json", help="write the full report, transcripts included")
@@ -54,35 +54,28 @@ class ShopEnv:
     """The real shopping tools over a shared catalog; shopper/cart state lives in a throwaway directory."""
 
     registry: ToolRegistry
-    context: ToolContext
+    context: ToolContext[ShopDeps]
     system_prompt: str
     state_dir: Path
-    stores: dict[str, Any] = field(default_factory=dict)
 
-    def cart(self) -> dict[str, int]:
-        lines = self.stores["shoppers"].cart(self.context.shopper_id)
-        return {_get(line, "product_id"): int(_get(line, "quantity")) for line in lines}
+    def state(self) -> dict[str, Any]:
+        """The shop's state a case may check: `cart`, product id → quantity."""
+        lines = self.context.deps.shoppers.cart(self.context.user_id) if self.context.user_id else []
+        return {"cart": {line.product_id: int(line.quantity) for line in lines}}
 
     def close(self) -> None:
         # Only the per-case shopper store is ours to close: the catalog and the model are shared by every case.
-        self.stores["shoppers"].close()
+        self.context.deps.close()
         shutil.rmtree(self.state_dir, ignore_errors=True)
-
-
-def _get(line: Any, key: str) -> Any:
-    return line[key] if isinstance(line, dict) else getattr(line, key)
 
 
 class ShopEnvFactory:
     """THE glue with tools/: each case run gets fresh shopper/cart state in its own state_dir, over a catalog
-    opened once per (catalog, chroma_url), and the model the agent runs on as `stores["llm"]` (write_description)."""
+    opened once per (catalog, chroma_url), and the case's own model in its deps (write_description drafts with it)."""
 
-    def __init__(self, shop_name: str = "Shopagent demo shop", chroma_url: str | None = None,
-                 models: "PairedModels | None" = None, demo_catalog: Any = None) -> None:
-        from tools import build_registry
-
-        self.shop_name, self.chroma_url, self.models = shop_name, chroma_url, models
-        self.registry = build_registry()
+    def __init__(self, chroma_url: str | None = None, demo_catalog: Any = None) -> None:
+        self.chroma_url = chroma_url
+        self.registry = app.build_registry()
         self._catalogs: dict[tuple[str | None, str | None], Any] = {}
         self._given = demo_catalog  # an already open store for `catalog: demo` (tests pass their fixture)
         if demo_catalog is not None:
@@ -90,26 +83,19 @@ class ShopEnvFactory:
         self._lock = threading.Lock()
 
     def _catalog(self, catalog: str | None) -> Any:
-        from tools.catalog.demo import open_catalog
-
         with self._lock:  # workers > 1: open (and on first use, index) each catalog once
             key = (catalog, self.chroma_url)
             if key not in self._catalogs:
-                self._catalogs[key] = open_catalog(path=catalog, url=self.chroma_url)
+                self._catalogs[key] = app.open_catalog(catalog, self.chroma_url)
             return self._catalogs[key]
 
-    def __call__(self, case: Case) -> ShopEnv:
-        from agent.prompts import render
-        from tools import open_stores
-
+    def __call__(self, case: Case, model: Model) -> ShopEnv:
         catalog = None if case.catalog == "demo" else case.catalog
         state_dir = Path(tempfile.mkdtemp(prefix="shopagent-eval-"))
-        stores = open_stores(catalog=catalog, chroma_url=self.chroma_url, state_dir=state_dir,
-                             catalog_store=self._catalog(catalog))
-        if self.models is not None:
-            stores["llm"] = self.models.for_env(case)
-        system = render("system.md", shop_name=self.shop_name, shopper_id=case.shopper)
-        return ShopEnv(self.registry, ToolContext(case.shopper, stores, f"eval-{case.id}"), system, state_dir, stores)
+        deps = app.open_deps(catalog, self.chroma_url, state_dir=state_dir, catalog_store=self._catalog(catalog),
+                             llm=model)
+        context = app.shop_context(deps, case.shopper, f"eval-{case.id}")
+        return ShopEnv(self.registry, context, app.system_prompt(case.shopper), state_dir)
 
     def close(self) -> None:
         for store in self._catalogs.values():
@@ -118,37 +104,10 @@ class ShopEnvFactory:
         self._catalogs.clear()
 
 
-def shop_env_factory(shop_name: str = "Shopagent demo shop", chroma_url: str | None = None,
-                     models: "PairedModels | None" = None, demo_catalog: Any = None) -> ShopEnvFactory:
-    return ShopEnvFactory(shop_name, chroma_url, models, demo_catalog)
-
-
-class PairedModels:
-    """Hands the environment and the agent of one case run the same model instance.
-
-    Tools that write with the model (write_description) must use the agent's own model: with --scripted that
-    is the case's fresh script, whose turns the tool consumes in order. run_case builds the environment and
-    then the agent's model in the same thread, so a thread-local slot pairs the two calls."""
-
-    def __init__(self, factory: ModelFactory) -> None:
-        self.factory = factory
-        self._slot = threading.local()
-
-    def for_env(self, case: Case) -> Model:
-        self._slot.model = model = self.factory(case)
-        return model
-
-    def __call__(self, case: Case) -> Model:
-        model, self._slot.model = getattr(self._slot, "model", None), None
-        return model if model is not None else self.factory(case)
-
-
 # ---------------------------------------------------------------- the model
 def model_factory(args: argparse.Namespace) -> tuple[ModelFactory, str, bool]:
     """(factory, description, safe for workers > 1). With --scripted each case run gets a fresh script."""
-    import cli
-
-    settings = cli.model_settings(args)
+    settings = app.model_settings(args)
     if settings.scripted:
         fallback = Path(settings.scripted) if Path(settings.scripted).is_file() else None
 
@@ -180,10 +139,7 @@ def handler(args: argparse.Namespace, console: Console, env_factory: EnvFactory 
         return 2
     try:
         models, described, parallel_ok = model_factory(args)
-        shop = None
-        if env_factory is None:  # the real shop: its tools get the agent's own model as stores["llm"]
-            models = PairedModels(models)
-            shop = shop_env_factory(models=models)
+        shop = ShopEnvFactory() if env_factory is None else None
         envs = env_factory or shop
     except (ModelError, ValueError, FileNotFoundError, ImportError) as exc:
         console.print(f"[bold red]Cannot start:[/] {escape(str(exc))}")
@@ -196,12 +152,9 @@ def handler(args: argparse.Namespace, console: Console, env_factory: EnvFactory 
     settings = RunSettings(repeat=args.repeat, workers=workers, tags=args.tag,
                            agent=AgentSettings(max_steps=args.max_steps))
     total = sum(settings.repeat or case.repeat or 1 for _, case in selected)
-    import cli
-
     try:
-        with cli.progress_factory(console)("eval", total) as progress:
-            task = progress.add_task("eval", total=total)
-            result = run_eval(suites, envs, models, settings, on_run=lambda run: progress.advance(task),
+        with app.progress_bars(console, threshold=0)("eval", total) as advance:
+            result = run_eval(suites, envs, models, settings, on_run=lambda run: advance(1),
                               model_name=described)
     finally:
         if shop is not None:

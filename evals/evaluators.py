@@ -6,14 +6,13 @@ import json
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
+from typing import Any, Callable, Iterator, Protocol
 
 from agent.events import ToolCallEvent
 from evals.matching import arg_problem, call_problem, describe_call, describe_matcher
 from evals.suite import CallMatcher, Case, Suite, ToolsExpect, Turn
 
-if TYPE_CHECKING:  # the records are built by the runner; evaluators only read them
-    from evals.runner import RunRecord, TurnRecord
+from evals.records import RunRecord, TurnRecord
 
 __all__ = ["CASE_RULES", "TURN_RULES", "Evaluator", "Verdict", "arg_problem", "call_problem", "case_evaluators",
            "describe_call", "describe_matcher", "turn_evaluators"]
@@ -266,19 +265,29 @@ class Grounded:
 
 # ---------------------------------------------------------------- case level: state and budget
 @dataclass
-class CartState:
-    expected: dict[str, int]
+class StateMatches:
+    """One named part of the environment's state after the case (the shop's `cart`) equals the expected value."""
+
+    key: str
+    expected: Any
     name: str = "state"
 
     def evaluate(self, record: RunRecord) -> Verdict:
-        if record.cart is None:
-            return _verdict(self.name, f"the cart could not be read after the case: {record.cart_error or 'no cart'}")
-        if record.cart == self.expected:
+        if record.state is None:
+            return _verdict(self.name, f"the {self.key} could not be read after the case: "
+                                       f"{record.state_error or 'no state'}")
+        if self.key not in record.state:
+            return _verdict(self.name, f"the environment reports no state named {self.key!r} "
+                                       f"(it has: {', '.join(sorted(record.state)) or 'none'})")
+        actual = record.state[self.key]
+        if actual == self.expected:
             return _verdict(self.name, None)
-        diff = [f"{pid}: {record.cart.get(pid, 0)} (expected {self.expected.get(pid, 0)})"
-                for pid in sorted(set(record.cart) | set(self.expected))
-                if record.cart.get(pid, 0) != self.expected.get(pid, 0)]
-        return _verdict(self.name, f"cart differs: {', '.join(diff)}")
+        if isinstance(actual, dict) and isinstance(self.expected, dict):  # a mapping: say which keys differ
+            diff = [f"{k}: {actual.get(k, 0)} (expected {self.expected.get(k, 0)})"
+                    for k in sorted(set(actual) | set(self.expected), key=str)
+                    if actual.get(k, 0) != self.expected.get(k, 0)]
+            return _verdict(self.name, f"{self.key} differs: {', '.join(diff)}")
+        return _verdict(self.name, f"{self.key} is {actual!r}, expected {self.expected!r}")
 
 
 @dataclass
@@ -336,7 +345,7 @@ def _grounded_rule(turn: Turn, case: Case, suite: Suite) -> list[Evaluator]:
 
 
 def _state_rule(case: Case, suite: Suite) -> list[Evaluator]:
-    return [CartState(case.state.cart)] if case.state and case.state.cart is not None else []
+    return [StateMatches(key, value) for key, value in case.state.root.items()] if case.state else []
 
 
 def _budget_rule(case: Case, suite: Suite) -> list[Evaluator]:

@@ -28,8 +28,8 @@ def run_dict(run: RunRecord) -> dict[str, Any]:
         "latency_s": round(run.latency_s, 4),
         "steps": run.steps,
         "tokens": run.tokens,
-        "cart": run.cart,
-        "cart_error": run.cart_error,
+        "state": run.state,
+        "state_error": run.state_error,
         "transcript": [{"turn": t.index, "user": t.user, "seconds": round(t.seconds, 4), "error": t.error,
                         "events": [e.to_dict() for e in t.events]} for t in run.turns],
     }

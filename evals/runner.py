@@ -19,105 +19,34 @@ from statistics import mean
 from typing import Any, Callable, Protocol
 
 from agent import Agent, AgentSettings, ToolContext, ToolRegistry
-from agent.events import Done, Error, Event, ToolCallEvent, ToolResultEvent
 from agent.models import Model
 from evals.evaluators import case_evaluators, turn_evaluators
+from evals.records import Failure, RunRecord, TurnRecord
 from evals.suite import Case, Suite
 
 __all__ = ["CaseResult", "Env", "EnvFactory", "EvalResult", "Failure", "ModelFactory", "RunRecord", "RunSettings",
            "TurnRecord", "run_case", "run_eval", "select_cases"]
 
 
-@dataclass
-class TurnRecord:
-    """One shopper turn as it happened: the events the loop yielded, plus what earlier turns returned."""
-
-    index: int
-    user: str
-    events: list[Event] = field(default_factory=list)
-    earlier_results: list[Any] = field(default_factory=list)  # ok tool results of previous turns
-    earlier_user: list[str] = field(default_factory=list)  # the shopper's previous messages
-    error: str | None = None  # an error event's message or an exception that escaped the loop
-    seconds: float = 0.0
-
-    @property
-    def reply(self) -> str:
-        return "".join(e.text for e in self.events if e.type == "text")
-
-    @property
-    def calls(self) -> list[ToolCallEvent]:
-        return [e for e in self.events if isinstance(e, ToolCallEvent)]
-
-    @property
-    def results(self) -> list[Any]:
-        return [e.result for e in self.events if isinstance(e, ToolResultEvent) and e.ok]
-
-    @property
-    def done(self) -> Done | None:
-        return next((e for e in self.events if isinstance(e, Done)), None)
-
-    @property
-    def error_event(self) -> Error | None:
-        return next((e for e in self.events if isinstance(e, Error)), None)
-
-    @property
-    def steps(self) -> int:
-        return self.done.steps if self.done else 0
-
-    @property
-    def tokens(self) -> int:
-        return self.done.usage.get("total_tokens", 0) if self.done else 0
-
-
-@dataclass
-class Failure:
-    evaluator: str
-    reason: str
-    turn: int | None = None  # None: a case-level check (state, budget, error before any turn)
-
-
-@dataclass
-class RunRecord:
-    """One run of one case: its turns, the cart afterwards, and the verdicts."""
-
-    suite: str
-    case_id: str
-    attempt: int
-    turns: list[TurnRecord] = field(default_factory=list)
-    cart: dict[str, int] | None = None
-    cart_error: str | None = None  # why the cart could not be read (the state evaluator reports it)
-    error: str | None = None
-    latency_s: float = 0.0
-    failures: list[Failure] = field(default_factory=list)
-
-    @property
-    def passed(self) -> bool:
-        return not self.failures and self.error is None
-
-    @property
-    def steps(self) -> int:
-        return sum(t.steps for t in self.turns)
-
-    @property
-    def tokens(self) -> int:
-        return sum(t.tokens for t in self.turns)
-
-
 class Env(Protocol):
-    """What one case run needs besides the model: tools, their context, the prompt, and the cart to check."""
+    """What one case run needs besides the model: tools, their context, the prompt, and the state to check.
+
+    `state()` is the application's view of the world after the case (the shop reports its cart, a service desk
+    its orders); a case's `state:` names some of its keys and the values they must have."""
 
     registry: ToolRegistry
     context: ToolContext
     system_prompt: str
 
-    def cart(self) -> dict[str, int]:
+    def state(self) -> dict[str, Any]:
         ...
 
     def close(self) -> None:
         ...
 
 
-EnvFactory = Callable[[Case], Env]
+# The environment gets the case's model: tools that write with a model (descriptions) use the agent's own.
+EnvFactory = Callable[[Case, Model], Env]
 ModelFactory = Callable[[Case], Model]
 
 
@@ -230,16 +159,17 @@ def run_case(suite: Suite, case: Case, attempt: int, env_factory: EnvFactory, mo
     run = RunRecord(suite.name, case.id, attempt)
     env = None
     try:
-        env = env_factory(case)
+        model = model_factory(case)
+        env = env_factory(case, model)
         answer = {"yes": False}  # the current turn's confirmation answer, read by the confirmer
-        agent = Agent(model_factory(case), env.registry, env.context, system_prompt=env.system_prompt,
+        agent = Agent(model, env.registry, env.context, system_prompt=env.system_prompt,
                       settings=agent_settings or AgentSettings(), confirm=lambda call, args: answer["yes"])
         _play(agent, case, answer, run)
         if case.state is not None:
             try:
-                run.cart = dict(env.cart())
+                run.state = dict(env.state())
             except Exception as exc:  # noqa: BLE001 - reported by the state evaluator's reason
-                run.cart_error = _describe(exc)
+                run.state_error = _describe(exc)
     except Exception as exc:  # noqa: BLE001 - the environment or model could not be built: a failed run
         run.error = f"setup: {_describe(exc)}"
     finally:

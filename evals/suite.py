@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any, Iterable, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator,
+                      model_validator)
 
 __all__ = ["ArgMatcher", "Budget", "CallMatcher", "Case", "ReplyExpect", "State", "Suite", "SuiteError",
            "ToolsExpect", "Turn", "find_suite_files", "load_suite", "load_suites"]
@@ -125,10 +126,9 @@ class Turn(_Strict):
         return {"user": value} if isinstance(value, str) else value
 
 
-class State(_Strict):
-    """The state after the case's last turn; `cart` must match exactly (product id → quantity)."""
-
-    cart: dict[str, int] | None = None
+class State(RootModel[dict[str, Any]]):
+    """The state after the case's last turn, by the names the environment reports (the shop: `cart`, product
+    id → quantity); each named value must match exactly."""
 
 
 class Budget(_Strict):

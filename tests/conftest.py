@@ -4,7 +4,7 @@
   read it, never write to it (ingest into your own `CatalogStore.open(tmp_path)` instead).
 - `shopper_store`: a factory; each `shopper_store()` is a fresh ShopperStore (its own SQLite file) holding the
   demo shoppers' profiles and events, with empty live carts. `shopper_store(empty=True)` holds nothing.
-- `shop_context`: a factory for the ToolContext the shopping tools run in:
+- `shop_context`: a factory for the ToolContext[ShopDeps] the shopping tools run in:
   `shop_context("S001")`, `shop_context(None)` (a guest), `shop_context("S001", shoppers=store)`.
 """
 
@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from agent.tools import ToolContext
-from tools.catalog.demo import DEMO_CATALOG, open_catalog
+from tools.catalog.demo import open_catalog
+from tools.deps import ShopDeps
+from tools.resources import demo_dir
 from tools.catalog.ingest import ingest_file
 from tools.catalog.store import CatalogStore
 from tools.shoppers import ShopperStore
@@ -27,7 +29,7 @@ from tools.shoppers import ShopperStore
 def demo_catalog(tmp_path_factory: pytest.TempPathFactory) -> CatalogStore:
     """The demo catalog, embedded and indexed once per test session (a few seconds). Read-only by convention."""
     store = open_catalog(path=tmp_path_factory.mktemp("demo_catalog"))
-    ingest_file(store, DEMO_CATALOG, report_path=tmp_path_factory.mktemp("demo_rejects") / "rejects.jsonl")
+    ingest_file(store, demo_dir() / "catalog.jsonl", report_path=tmp_path_factory.mktemp("demo_rejects") / "rejects.jsonl")
     return store
 
 
@@ -35,7 +37,7 @@ def demo_catalog(tmp_path_factory: pytest.TempPathFactory) -> CatalogStore:
 def _demo_shoppers_db(tmp_path_factory: pytest.TempPathFactory, demo_catalog: CatalogStore) -> Path:
     """A shopper database loaded from the demo once; `shopper_store` hands out copies of it."""
     path = tmp_path_factory.mktemp("demo_shoppers") / "shoppers.db"
-    ShopperStore.open_default(path, demo_catalog).close()
+    ShopperStore.open_default(path, demo_catalog, demo_dir()).close()
     return path
 
 
@@ -62,8 +64,7 @@ def shop_context(demo_catalog: CatalogStore,
                  shopper_store: Callable[..., ShopperStore]) -> Callable[..., ToolContext]:
     """Factory: `shop_context(shopper_id, shoppers=None)` → a ToolContext over the demo catalog and shoppers."""
 
-    def make(shopper_id: str | None = "S001", shoppers: ShopperStore | None = None) -> ToolContext:
-        return ToolContext(shopper_id=shopper_id,
-                           stores={"catalog": demo_catalog, "shoppers": shoppers or shopper_store()})
+    def make(shopper_id: str | None = "S001", shoppers: ShopperStore | None = None, llm=None) -> ToolContext:
+        return ToolContext(ShopDeps(demo_catalog, shoppers or shopper_store(), llm), user_id=shopper_id)
 
     return make

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from agent import Agent, ScriptedModel, ToolRegistry
-from agent.tools import ToolError
+from agent.tools import Approval, ToolError
 from tools.cart_tools import MAX_QUANTITY, add_to_cart, remove_from_cart, view_cart
 from tools.shoppers import ShopperStore
 
@@ -15,7 +15,7 @@ TWO_LEFT = "P0002"  # stock 2
 
 
 def run(tool, ctx, **arguments):
-    return tool(ctx, tool.validate(arguments))
+    return tool(ctx, tool.validate(arguments), approval=Approval(tool.name))  # the shopper said yes
 
 
 def test_cart_tools_are_declared_as_writes_where_they_change_the_cart():
@@ -128,7 +128,7 @@ def test_agent_loop_asks_before_adding_to_the_cart(shop_context, approved):
     assert confirm.approved is approved and confirm.arguments == {"product_id": "P0001", "quantity": 2}
     result = next(e for e in events if e.type == "tool_result")
     assert result.writes and result.ok is approved
-    cart = ctx.store("shoppers").cart("S001")
+    cart = ctx.deps.shoppers.cart("S001")
     if approved:
         assert [(c.product_id, c.quantity) for c in cart] == [("P0001", 2)]
         assert result.result["quantity_in_cart"] == 2

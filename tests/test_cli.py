@@ -17,7 +17,7 @@ def run_cli(demo_catalog, tmp_path, monkeypatch, capsys):
     """Run `cli.main` against the shared demo catalog, with a fresh home (sessions, shopper state)."""
     monkeypatch.setenv("SHOPAGENT_HOME", str(tmp_path / "home"))
 
-    def run(*argv: str, inputs: list[str] | None = None, script: list | None = None):
+    def run(*argv: str, inputs: list[str] | None = None, script: list | None = None, model=None):
         args = list(argv)
         if script is not None:
             path = tmp_path / f"script{len(list(tmp_path.glob('script*')))}.json"
@@ -36,7 +36,7 @@ def run_cli(demo_catalog, tmp_path, monkeypatch, capsys):
             except StopIteration:
                 raise EOFError from None
 
-        code = cli.main(args, console=console, input_fn=input_fn)
+        code = cli.main(args, console=console, input_fn=input_fn, model=model)
         return code, out.getvalue(), capsys.readouterr().out
 
     return run
@@ -123,14 +123,8 @@ def test_multi_turn_search_compare_add_to_cart(run_cli):
         compare_first_two, {"text": "Compared."}, add_first, {"text": "Added."}]
     from agent.models import ScriptedModel
 
-    real_load = cli.load_model
-    cli.load_model = lambda settings: ScriptedModel(script_path_turns)
-    try:
-        code, out, _ = run_cli("chat", "--scripted", "unused.json",
-                               inputs=["wireless headphones", "compare the first two", "add the first one", "y",
-                                       "/quit"])
-    finally:
-        cli.load_model = real_load
+    code, out, _ = run_cli("chat", inputs=["wireless headphones", "compare the first two", "add the first one", "y",
+                                           "/quit"], model=ScriptedModel(script_path_turns))
     assert code == 0
     assert "compare_products" in out and "add_to_cart" in out and "Allow add_to_cart" in out
     assert "attribute" in out  # the comparison table
@@ -150,12 +144,7 @@ def test_resume_continues_last_conversation(run_cli):
 
     from agent.models import ScriptedModel
 
-    real_load = cli.load_model
-    cli.load_model = lambda settings: ScriptedModel([recall])
-    try:
-        run_cli("chat", "--once", "who am I?", "--resume", "--scripted", "unused.json")
-    finally:
-        cli.load_model = real_load
+    run_cli("chat", "--once", "who am I?", "--resume", model=ScriptedModel([recall]))
     assert seen == ["my name is Ada", "who am I?"]
 
 

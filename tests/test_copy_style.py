@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from agent.models import ScriptedModel
+from tools.deps import ShopDeps
 from agent.tools import ToolContext
 from tools.copy_style import TONES, find_length, find_tone, template_style, tone_instruction
 from tools.describe import template_description, write_description
@@ -41,7 +42,7 @@ def test_aliases_borrow_a_style_and_other_words_are_passed_on():
 
 def test_an_unknown_tone_reaches_the_model_and_the_template_falls_back_to_neutral(demo_catalog):
     model = ScriptedModel([{"text": "Only $99."}, {"text": "Only $98."}])  # two ungrounded drafts
-    ctx = ToolContext(stores={"catalog": demo_catalog, "llm": model})
+    ctx = ToolContext(ShopDeps(demo_catalog, None, model))
     result = write_description(ctx, write_description.validate({"product_id": "P0001", "tone": "snarky"}))
     assert "Write in a snarky tone" in model.calls[0][0]["content"]
     assert result["tone"] == "snarky" and result["method"] == "template"

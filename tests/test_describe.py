@@ -13,7 +13,9 @@ import json
 import pytest
 from rich.console import Console
 
+from tools import app
 from agent.models import ModelUnavailable, ScriptedModel
+from tools.deps import ShopDeps
 from agent.tools import ToolContext, ToolError
 from tools.catalog.store import CatalogStore
 from tools.describe import (catalog_vocabulary, check_grounding, missing_descriptions, template_description,
@@ -39,8 +41,7 @@ def headphones(demo_catalog):
 
 
 def describe(demo_catalog, product_id: str, model=None, **args):
-    stores = {"catalog": demo_catalog} if model is None else {"catalog": demo_catalog, "llm": model}
-    ctx = ToolContext(stores=stores)
+    ctx = ToolContext(ShopDeps(demo_catalog, None, model))
     return write_description(ctx, write_description.validate({"product_id": product_id, **args}))
 
 
@@ -221,7 +222,7 @@ def test_embedded_model_description_is_grounded_whatever_the_method(demo_catalog
     from agent.models.embedded import embedded_model_path
     from agent.models.llama import LlamaCppModel
 
-    model = LlamaCppModel(embedded_model_path(), n_ctx=2048, max_tokens=160)
+    model = LlamaCppModel(embedded_model_path(app.home() / "models"), n_ctx=2048, max_tokens=160)
     result = describe(demo_catalog, "P0170", model, length="short")
     product = demo_catalog.get("P0170")
     assert result["method"] in ("llm", "llm-retry", "template")

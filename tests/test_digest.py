@@ -6,16 +6,16 @@ import json
 
 from agent.models.grammar import GrammarDocument
 from agent.models.llama import _until_loop
-from agent.prompts import load_yaml
-from agent.tools import ToolContext
-from tools import build_registry
+from tools.resources import load_prompt_yaml as load_yaml
+from agent.tools import Approval, ToolContext
+from tools.app import build_registry
 from tools.digest import digest
 from tools.hints import ShoppingHints
 
 
 def run(ctx: ToolContext, name: str, **args) -> str:
     tool = build_registry().get(name)
-    return json.dumps(tool(ctx, tool.validate(args)))
+    return json.dumps(tool(ctx, tool.validate(args), approval=Approval(name)))  # writes: as if the shopper said yes
 
 
 def test_each_tools_summary_names_what_its_result_holds(shop_context) -> None:

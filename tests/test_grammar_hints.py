@@ -11,7 +11,7 @@ import pytest
 from agent.models.base import ToolCall
 from agent.models.grammar import (GrammarDocument, decision_gbnf, decision_schema, hinted_values, seen_values,
                                   turn_numbers)
-from agent.prompts import load_yaml
+from tools.resources import load_prompt_yaml as load_yaml
 from agent.tools import tool
 from tools.hints import IntentIndex, ShoppingHints, search_phrase, value_hints
 

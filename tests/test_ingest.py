@@ -19,6 +19,7 @@ from tools.catalog import commands, demo
 from tools.catalog.feeds import ReadOptions
 from tools.catalog.ingest import NothingIngested, ingest_file
 from tools.catalog.store import CatalogStore
+from tools.resources import demo_dir
 
 DUMMYJSON = Path(__file__).resolve().parents[2] / "shared" / "data" / "dummyjson" / "products.json"
 
@@ -172,33 +173,32 @@ def test_cli_failures(tmp_path: Path) -> None:
 def test_default_catalog_fills_itself_from_the_demo_feed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHOPAGENT_HOME", str(tmp_path / "home"))
     # A small stand-in for data/demo/catalog.jsonl keeps this test fast; the mechanism is the same.
-    monkeypatch.setattr(demo, "DEMO_CATALOG", write_jsonl(tmp_path / "demo.jsonl", ROWS))
+    feed = write_jsonl(tmp_path / "demo.jsonl", ROWS)
     seen: list[int] = []
 
     @contextlib.contextmanager
     def progress(label: str, total: int) -> Iterator[Any]:
         yield seen.append
 
-    store = demo.open_catalog(progress_factory=progress)
+    home = tmp_path / "home" / "catalog"
+    store = demo.open_catalog(progress_factory=progress, default_dir=home, demo_feed=feed)
     assert store.count() == len(ROWS) and sum(seen) == len(ROWS)
-    assert store.path == (tmp_path / "home" / "demo").resolve()  # its own catalog, not the merchant's
-    assert demo.open_catalog().count() == len(ROWS)  # indexed once, not again
-    named = demo.open_catalog(path=tmp_path / "mine")
+    assert store.path == (tmp_path / "home" / "demo").resolve()  # its own catalog, beside the merchant's
+    assert demo.open_catalog(default_dir=home, demo_feed=feed).count() == len(ROWS)  # indexed once, not again
+    named = demo.open_catalog(path=tmp_path / "mine", demo_feed=feed)
     assert named.count() == 0  # a named catalog holds only what was ingested into it
     # The merchant's first ingest goes to the default catalog, which holds only their products; from then
     # on searches use it, and the demo products never appear in it.
-    merchant = demo.open_catalog(demo=False)
-    assert merchant.path == (tmp_path / "home" / "catalog").resolve() and merchant.count() == 0
+    merchant = demo.open_catalog(default_dir=home)  # what `ingest` opens: no demo feed
+    assert merchant.path == home.resolve() and merchant.count() == 0
     ingest_file(merchant, write_jsonl(tmp_path / "mine.jsonl", [{"id": "M1", "title": "Teapot", "price": "12 EUR"}]))
-    assert demo.open_catalog().ids() == ["M1"]
+    assert demo.open_catalog(default_dir=home, demo_feed=feed).ids() == ["M1"]
 
 
 def test_demo_feed_is_valid() -> None:
     from tools.catalog.feeds import read_feed
 
-    if not demo.DEMO_CATALOG.is_file():
-        pytest.skip("data/demo/catalog.jsonl not generated yet")
-    result = read_feed(demo.DEMO_CATALOG)
+    result = read_feed(demo_dir() / "catalog.jsonl")
     assert len(result.products) >= 500 and result.rejections == []
 
 

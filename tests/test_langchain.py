@@ -8,6 +8,7 @@ from langchain_core.tools import ToolException
 from langchain_core.tools import tool as lc_tool
 
 from agent import Agent, ScriptedModel, ToolContext, ToolError, ToolRegistry, tool
+from agent.langchain import adopt_langchain, registry_to_langchain
 
 
 @lc_tool
@@ -27,13 +28,13 @@ def greet(ctx: ToolContext, name: str) -> dict:
     """Greet someone on behalf of the signed-in shopper."""
     if name == "nobody":
         raise ToolError("say who to greet")
-    return {"greeting": f"hello {name}", "from": ctx.shopper_id}
+    return {"greeting": f"hello {name}", "from": ctx.user_id}
 
 
 def test_langchain_tool_runs_inside_our_loop_with_its_own_schema():
     registry = ToolRegistry()
-    adopted = registry.adopt_langchain(multiply)
-    registry.adopt_langchain(flaky)
+    adopted = adopt_langchain(registry, multiply)
+    adopt_langchain(registry, flaky)
     params = adopted.spec()["function"]["parameters"]
     assert set(params["required"]) == {"a", "b"} and params["properties"]["a"]["type"] == "integer"
     model = ScriptedModel([
@@ -52,7 +53,7 @@ def test_langchain_tool_runs_inside_our_loop_with_its_own_schema():
 
 def test_our_tool_runs_as_a_langchain_structured_tool_with_a_fixed_context():
     registry = ToolRegistry([greet])
-    [lc] = registry.to_langchain(ToolContext(shopper_id="S42"))
+    [lc] = registry_to_langchain(ToolRegistry([greet]), ToolContext(user_id="S42"))
     assert lc.name == "greet" and "Greet someone" in lc.description
     assert json.loads(lc.invoke({"name": "Ada"})) == {"greeting": "hello Ada", "from": "S42"}
     assert "say who to greet" in lc.invoke({"name": "nobody"})  # ToolError → handled ToolException

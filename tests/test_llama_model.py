@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 import pytest
 from pydantic import BaseModel, Field
 
+from tools import app
 from agent.models.base import ContextOverflow, ModelError, TextDelta, ToolCall, Usage
 from agent.models.grammar import GrammarDocument, decision_gbnf, decision_schema, signature
 from agent.tools import tool
@@ -159,7 +160,7 @@ def model():
     from agent.models.embedded import embedded_model_path
     from agent.models.llama import LlamaCppModel
 
-    return LlamaCppModel(embedded_model_path(), n_ctx=2048, few_shot=FEW_SHOT, max_tokens=48)
+    return LlamaCppModel(embedded_model_path(app.home() / "models"), n_ctx=2048, few_shot=FEW_SHOT, max_tokens=48)
 
 
 def run(model, messages) -> tuple[list[Any], float]:
@@ -254,7 +255,7 @@ def test_hinted_values_pin_the_real_models_arguments():
 
     few_shot = [{"user": "recommend something for me",
                  "call": {"tool": "recommend_products", "args": {"based_on": "history"}}}]
-    pinned = LlamaCppModel(embedded_model_path(), n_ctx=1024, few_shot=few_shot, max_tokens=32,
+    pinned = LlamaCppModel(embedded_model_path(app.home() / "models"), n_ctx=1024, few_shot=few_shot, max_tokens=32,
                            hints=id_and_count_hints)
     chunks = list(pinned.stream([SYSTEM, {"role": "user", "content": "give me 3 alternatives to P51"}],
                                 [recommend_products.spec()]))
@@ -285,11 +286,11 @@ def test_the_embedded_model_is_reassembled_when_its_file_is_damaged(tmp_path, mo
         target = tmp_path / "models" / "gemma-3-270m-q4_k_m.gguf"
         target.parent.mkdir(parents=True)
         target.write_bytes(b"not a model")
-        assert embedded.embedded_model_path() == target
+        assert embedded.embedded_model_path(app.home() / "models") == target
         assert target.stat().st_size > 200_000_000 and target.open("rb").read(4) == b"GGUF"
         assert list(target.parent.glob("*.part")) == []  # no temporary file left behind
         embedded.embedded_model_path.cache_clear()
-        assert embedded.embedded_model_path() == target  # the stamp spares a second hash
+        assert embedded.embedded_model_path(app.home() / "models") == target  # the stamp spares a second hash
     finally:
         embedded.embedded_model_path.cache_clear()
 
@@ -374,7 +375,7 @@ def native_model(tmp_path_factory):
     from agent.models.llama import LlamaCppModel
 
     out = tmp_path_factory.mktemp("gguf") / "gemma-qwen-template.gguf"
-    with_chat_template(embedded_model_path(), out, QWEN_TEMPLATE)
+    with_chat_template(embedded_model_path(app.home() / "models"), out, QWEN_TEMPLATE)
     return LlamaCppModel(out, n_ctx=2048, max_tokens=4)
 
 

@@ -22,7 +22,7 @@ def find_items(query: str, max_price: Annotated[float | None, Field(gt=0)] = Non
 @tool
 def whoami(ctx: ToolContext) -> dict:
     """Tell whose session this is."""
-    return {"shopper": ctx.shopper_id}
+    return {"shopper": ctx.user_id}
 
 
 @tool
@@ -36,8 +36,8 @@ def lookup(item_id: str) -> dict:
 @tool(writes=True)
 def add_item(ctx: ToolContext, item_id: str, quantity: Annotated[int, Field(ge=1, le=10)] = 1) -> dict:
     """Put an item in the cart."""
-    ctx.stores["cart"].append((item_id, quantity))
-    return {"cart": [list(x) for x in ctx.stores["cart"]]}
+    ctx.deps["cart"].append((item_id, quantity))
+    return {"cart": [list(x) for x in ctx.deps["cart"]]}
 
 
 def call(name: str, **arguments) -> dict:
@@ -46,7 +46,7 @@ def call(name: str, **arguments) -> dict:
 
 def make(turns, *, confirm=None, settings=None, shopper="S1"):
     model = ScriptedModel(turns)
-    ctx = ToolContext(shopper_id=shopper, stores={"cart": []})
+    ctx = ToolContext({"cart": []}, user_id=shopper)
     agent = Agent(model, ToolRegistry([find_items, whoami, lookup, add_item]), ctx, system_prompt="Be helpful.",
                   settings=settings or AgentSettings(), **({"confirm": confirm} if confirm else {}))
     return agent, model, ctx
@@ -151,7 +151,7 @@ def test_writes_tool_declined_does_not_run():
     assert confirm.approved is False and confirm.arguments == {"item_id": "A1", "quantity": 2}
     result = next(e for e in events if e.type == "tool_result")
     assert not result.ok and "declined" in result.result and result.writes
-    assert ctx.stores["cart"] == []
+    assert ctx.deps["cart"] == []
 
 
 def test_writes_tool_approved_runs_once_with_validated_args():
@@ -166,7 +166,7 @@ def test_writes_tool_approved_runs_once_with_validated_args():
     events = list(agent.run("add two A1"))
     assert asked == [("add_item", 2)]
     assert next(e for e in events if e.type == "confirm").approved
-    assert ctx.stores["cart"] == [("A1", 2)]
+    assert ctx.deps["cart"] == [("A1", 2)]
 
 
 def test_writes_tool_with_invalid_quantity_is_never_confirmed():
@@ -174,7 +174,7 @@ def test_writes_tool_with_invalid_quantity_is_never_confirmed():
     agent, _, ctx = make([{"tool_calls": [call("add_item", item_id="A1", quantity=50)]}, {"text": "Max is 10."}],
                          confirm=lambda c, a: asked.append(c) or True)
     events = list(agent.run("add 50"))
-    assert asked == [] and ctx.stores["cart"] == []
+    assert asked == [] and ctx.deps["cart"] == []
     assert "less than or equal to 10" in next(e for e in events if e.type == "tool_result").result
 
 
@@ -231,7 +231,7 @@ def test_scripted_model_raises_when_exhausted_and_checks_consumption():
 def test_scripted_model_loads_from_json(tmp_path):
     path = tmp_path / "script.json"
     path.write_text(json.dumps({"turns": [{"tool_calls": [call("whoami")]}, {"text": "done"}]}))
-    agent = Agent(ScriptedModel.from_file(path), ToolRegistry([whoami]), ToolContext(shopper_id="S7"))
+    agent = Agent(ScriptedModel.from_file(path), ToolRegistry([whoami]), ToolContext(user_id="S7"))
     events = list(agent.run("who"))
     assert next(e for e in events if e.type == "tool_result").result == {"shopper": "S7"}
 

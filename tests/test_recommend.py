@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from tools.deps import ShopDeps
 from agent.tools import ToolContext, ToolError
 from tools.compare import compare_products
 from tools.recommend import recommend_products
@@ -16,11 +17,11 @@ def run(ctx, **arguments):
 
 
 def bought(ctx) -> set[str]:
-    return {e.product_id for e in ctx.store("shoppers").events(ctx.shopper_id, actions=["purchase"])}
+    return {e.product_id for e in ctx.deps.shoppers.events(ctx.user_id, actions=["purchase"])}
 
 
 def check_never_rebought(ctx, recommendations) -> None:
-    catalog = ctx.store("catalog")
+    catalog = ctx.deps.catalog
     for rec in recommendations:
         assert rec["reason"] and rec["source"] in {"co-purchase", "similar", "popular", "buy again"}
         if rec["id"] in bought(ctx):
@@ -103,7 +104,7 @@ def test_based_on_a_product_skips_what_the_shopper_owns_and_carts(shop_context, 
 
 
 def test_works_without_a_shopper_store(demo_catalog) -> None:
-    ctx = ToolContext(shopper_id="S001", stores={"catalog": demo_catalog})
+    ctx = ToolContext(ShopDeps(demo_catalog, None), user_id="S001")
     recs = run(ctx, based_on="P0001")["recommendations"]
     assert recs and all(r["source"] in {"similar", "popular"} for r in recs)
     assert any("Headphones" in r["category"] for r in recs)

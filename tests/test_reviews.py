@@ -57,7 +57,7 @@ def test_summary_of_headphones(shop_context) -> None:
     assert "battery life" in out["pros"]
     sentiments = [q["sentiment"] for q in out["quotes"]]
     assert sentiments[:2] == ["positive", "negative"] and 2 <= len(out["quotes"]) <= 3
-    texts = [r.text for r in shop_context(None).store("catalog").get("P0001").reviews]
+    texts = [r.text for r in shop_context(None).deps.catalog.get("P0001").reviews]
     assert all(any(q["text"] in t for t in texts) for q in out["quotes"])  # quoted verbatim
     assert out["quotes"][1]["text"] == "Only gripe: audio lacks detail compared to my old pair."
 

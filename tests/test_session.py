@@ -54,7 +54,7 @@ def test_sessions_persist_and_resume(tmp_path):
     again = SessionStore(db)
     assert again.latest() == sid and again.latest("S1") == sid and again.latest("S2") is None
     record = again.load(sid)
-    assert record.shopper_id == "S1"
+    assert record.user_id == "S1"
     assert [m["role"] for m in record.messages] == ["system", "user", "assistant"]
     resumed = Agent(ScriptedModel([{"text": "You said hi."}]), ToolRegistry(), system_prompt="sys",
                     messages=record.messages)

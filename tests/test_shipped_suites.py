@@ -8,10 +8,10 @@ from collections import Counter
 import pytest
 
 from agent import ScriptedModel
-from evals.commands import DEFAULT_SUITES, PairedModels, shop_env_factory
+from evals.commands import DEFAULT_SUITES, ShopEnvFactory
 from evals.runner import run_eval
 from evals.suite import Case, Suite, load_suites
-from tools import build_registry
+from tools.app import build_registry
 
 REQUIRED_TAGS = ["multi-turn", "clarify", "no-history", "confirm", "decline", "out-of-scope", "adversarial"]
 
@@ -47,7 +47,7 @@ def test_every_required_kind_of_case_is_tagged(suites: list[Suite]) -> None:
 def test_cart_writes_are_checked_by_state(suites: list[Suite]) -> None:
     """A case that confirms or declines a cart write must say what the cart holds afterwards."""
     unchecked = [c.id for s, c in _cases(suites) if {"confirm", "decline"} & set(s.case_tags(c))
-                 and not (c.state and c.state.cart is not None) and c.shopper]
+                 and not (c.state and "cart" in c.state.root) and c.shopper]
     assert unchecked == []
 
 
@@ -61,10 +61,9 @@ def test_each_case_passes_with_its_own_script(name: str, suites: list[Suite], de
         made.append(ScriptedModel(case.script or []))
         return made[-1]
 
-    models = PairedModels(scripted)
-    envs = shop_env_factory(models=models, demo_catalog=demo_catalog)
+    envs = ShopEnvFactory(demo_catalog=demo_catalog)
     try:
-        result = run_eval([suite], envs, models)
+        result = run_eval([suite], envs, scripted)
     finally:
         envs.close()
     failed = {c.case.id: [f"{f.evaluator}: {f.reason}" for r in c.runs for f in r.failures]

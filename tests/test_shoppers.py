@@ -14,6 +14,7 @@ from rich.console import Console
 from agent.tools import ToolError
 from tools.catalog.feeds import FeedError
 from tools.history_tools import get_user_history
+from tools.resources import demo_dir
 from tools.shopper_commands import register
 from tools.shoppers import ShopperEvent, ShopperStore
 
@@ -66,13 +67,26 @@ def known(demo_catalog):
 
 
 # -- the store -----------------------------------------------------------------------------------
+def _demo_file_counts() -> tuple[set[str], dict[str, int], int]:
+    """What the demo files hold, read independently of the store: shopper ids, events per shopper, all events."""
+    from collections import Counter
+
+    from tools.resources import demo_dir
+
+    rows = [json.loads(line) for line in (demo_dir() / "shoppers.jsonl").read_text().splitlines() if line.strip()]
+    profiles = json.loads((demo_dir() / "shopper_profiles.json").read_text())
+    ids = {p["shopper_id"] for p in profiles} | {r["shopper_id"] for r in rows}
+    return ids, Counter(r["shopper_id"] for r in rows), len(rows)
+
+
 def test_demo_store_holds_profiles_and_events(shopper_store):
     store = shopper_store()
     shoppers = store.shoppers()
-    assert len(shoppers) == 96 and shoppers[0] == "S001"
+    ids, per_shopper, _ = _demo_file_counts()
+    assert set(shoppers) == ids and shoppers[0] == "S001"
     assert store.profile_name("S001") == "Maya Chen" and store.profile_name("S999") is None
     events = store.events("S001")
-    assert len(events) == 38 and all(isinstance(e, ShopperEvent) for e in events)
+    assert len(events) == per_shopper["S001"] and all(isinstance(e, ShopperEvent) for e in events)
     assert [e.timestamp for e in events] == sorted((e.timestamp for e in events), reverse=True)  # newest first
     assert store.events("S031") == [] and {e.action for e in store.events("S033")} == {"view"}
     purchases = store.events("S001", actions=["purchase"], limit=2)
@@ -93,13 +107,13 @@ def test_aggregates_for_recommendations(shopper_store):
 
 def test_open_default_loads_the_demo_only_once(tmp_path, demo_catalog):
     path = tmp_path / "shoppers.db"
-    store = ShopperStore.open_default(path, demo_catalog)
+    store = ShopperStore.open_default(path, demo_catalog, demo_dir())
     n = len(store.events("S001"))
     store.clear_cart("S001")
     store.close()
-    again = ShopperStore.open_default(path, demo_catalog)
-    assert len(again.events("S001")) == n == 38
-    assert ShopperStore.open_default(tmp_path / "empty.db", demo_catalog, demo=False).shoppers() == []
+    again = ShopperStore.open_default(path, demo_catalog, demo_dir())
+    assert len(again.events("S001")) == n == _demo_file_counts()[1]["S001"]
+    assert ShopperStore.open_default(tmp_path / "empty.db", demo_catalog, None).shoppers() == []
 
 
 # -- ingest --------------------------------------------------------------------------------------
@@ -137,10 +151,10 @@ def test_reingesting_the_same_file_adds_no_duplicates(shopper_store, known, tmp_
 
 
 def test_demo_events_are_already_present_in_the_demo_store(shopper_store):
-    from tools.shoppers import DEMO_SHOPPERS
+    from tools.resources import demo_dir
 
-    report = shopper_store().ingest_events(DEMO_SHOPPERS, report_path=False)
-    assert report.ingested == 0 and report.already_present == 2169 and report.report_path is None
+    report = shopper_store().ingest_events(demo_dir() / "shoppers.jsonl", report_path=False)
+    assert report.ingested == 0 and report.already_present == _demo_file_counts()[2] and report.report_path is None
 
 
 def test_csv_ingest_with_bad_rows_wrong_column_counts_and_unknown_products(shopper_store, known, tmp_path):
@@ -210,19 +224,19 @@ def test_cli_nothing_good_is_exit_1_and_unreadable_is_exit_2(demo_catalog, tmp_p
 
 
 def test_cli_without_a_catalog_uses_the_default_store_seeded_with_the_demo(demo_catalog, tmp_path, monkeypatch):
-    from tools.catalog import demo
-    from tools.shoppers import shoppers_path_for
+    from tools import app
 
     monkeypatch.setenv("SHOPAGENT_HOME", str(tmp_path / "home"))
     # The default catalog is the demo one; reuse the session's copy rather than index it again.
-    monkeypatch.setattr(demo, "open_catalog", lambda path, url, **kw: demo_catalog if path is None else None)
+    monkeypatch.setattr(app, "open_catalog", lambda path, url, *a, **kw: demo_catalog if path is None else None)
     feed = write_csv(tmp_path / "events.csv", [csv_line(GOOD[2])])
     code, out = run_cli(str(feed))
     assert code == 0 and "ingested 1 / rejected 0 / unknown products 0" in out
     store = ShopperStore(tmp_path / "home" / "shoppers.db")
-    assert len(store.shoppers()) == 96 + 1 and len(store.events("S001")) == 38
-    assert shoppers_path_for(tmp_path / "cat") == tmp_path / "cat" / "shoppers.db"
-    assert shoppers_path_for(None) == tmp_path / "home" / "shoppers.db"
+    ids, per_shopper, _ = _demo_file_counts()
+    assert len(store.shoppers()) == len(ids) + 1 and len(store.events("S001")) == per_shopper["S001"]
+    assert app.shoppers_path(tmp_path / "cat") == tmp_path / "cat" / "shoppers.db"
+    assert app.shoppers_path(None) == tmp_path / "home" / "shoppers.db"
 
 
 # -- get_user_history ----------------------------------------------------------------------------

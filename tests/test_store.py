@@ -14,7 +14,8 @@ from chroma_server import chroma_executable, running_chroma
 
 from tools.catalog.embed import MiniLMEmbedding, OpenAIEmbedding, embedder_from_config
 from tools.catalog.product import Product
-from tools.catalog.store import CatalogStore, EmbedderMismatch, build_where
+from tools.catalog.filters import build_where
+from tools.catalog.store import CatalogStore, EmbedderMismatch
 
 PRODUCTS = [
     Product(id="H1", title="Audiora Pulse noise cancelling over-ear headphones", brand="Audiora",

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from agent.tools import ToolContext, ToolError, tool
+from agent.tools import ToolError, tool
+from tools.deps import ShopContext
 from tools.catalog.product import Product
 from tools.catalog_tools import resolve_product
 from tools.history_tools import session_shopper
@@ -21,11 +22,11 @@ ProductId = Annotated[str, Field(min_length=1, description="the product id, e.g.
 
 
 @tool(writes=True)
-def add_to_cart(ctx: ToolContext, product_id: ProductId,
+def add_to_cart(ctx: ShopContext, product_id: ProductId,
                 quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY)] = 1) -> dict[str, Any]:
     """Put a product in the shopper's cart (they confirm first); adding one already there raises its quantity."""
     shopper_id = session_shopper(ctx)
-    shoppers: ShopperStore = ctx.store("shoppers")
+    shoppers: ShopperStore = ctx.deps.shoppers
     product = resolve_product(ctx, product_id)
     if not product.in_stock:
         raise ToolError(f"{product.id} ({product.title}) is out of stock and cannot be added. "
@@ -44,10 +45,10 @@ def add_to_cart(ctx: ToolContext, product_id: ProductId,
 
 
 @tool(writes=True)
-def remove_from_cart(ctx: ToolContext, product_id: ProductId) -> dict[str, Any]:
+def remove_from_cart(ctx: ShopContext, product_id: ProductId) -> dict[str, Any]:
     """Remove a product (its whole line) from the shopper's cart (they confirm first)."""
     shopper_id = session_shopper(ctx)
-    shoppers: ShopperStore = ctx.store("shoppers")
+    shoppers: ShopperStore = ctx.deps.shoppers
     try:
         wanted = resolve_product(ctx, product_id).id
     except ToolError:
@@ -61,7 +62,7 @@ def remove_from_cart(ctx: ToolContext, product_id: ProductId) -> dict[str, Any]:
 
 
 @tool
-def view_cart(ctx: ToolContext) -> dict[str, Any]:
+def view_cart(ctx: ShopContext) -> dict[str, Any]:
     """The shopper's current cart: each line with title, unit price, quantity, line total and stock, and the total."""
     return _cart(ctx, session_shopper(ctx))
 
@@ -80,12 +81,12 @@ def _check_quantity(product: Product, have: int, adding: int) -> None:
                     f"ask whether {product.stock} will do")
 
 
-def _cart(ctx: ToolContext, shopper_id: str) -> dict[str, Any]:
+def _cart(ctx: ShopContext, shopper_id: str) -> dict[str, Any]:
     """Cart lines joined with the catalog; a product the catalog dropped is listed but not totalled."""
-    lines = ctx.store("shoppers").cart(shopper_id)
+    lines = ctx.deps.shoppers.cart(shopper_id)
     if not lines:
         return {"lines": [], "item_count": 0, "total": 0.0, "note": "The cart is empty."}
-    products = {p.id: p for p in ctx.store("catalog").get_many([line.product_id for line in lines])}
+    products = {p.id: p for p in ctx.deps.catalog.get_many([line.product_id for line in lines])}
     rows: list[dict[str, Any]] = []
     totals: dict[str, float] = defaultdict(float)
     for line in lines:

@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from pydantic import Field
 
-from agent.tools import ToolContext, ToolError, tool
+from agent.tools import ToolError, tool
+from tools.deps import ShopContext
 from tools.catalog.product import Product
 from tools.catalog.query import match_label
+from tools.ids import MAX_ID_LENGTH, id_candidates
 
 __all__ = ["get_product", "product_detail", "resolve_product", "search_catalog"]
 
 Price = Annotated[float | None, Field(ge=0, description="in the catalog's currency")]
 
 
-def resolve_product(ctx: ToolContext, product_id: str) -> Product:
+def resolve_product(ctx: ShopContext, product_id: str) -> Product:
     """Find a product by id, forgiving how people write ids ("P42", "product 42", "p0042")."""
-    catalog = ctx.store("catalog")
-    raw = product_id.strip()
-    candidates = [raw, raw.upper()]
-    m = re.fullmatch(r"(?i)(?:product|item|id|#)?\s*#?\s*p?0*(\d+)", raw)
-    if m:
-        digits = m.group(1)
-        candidates += [digits, f"P{int(digits):04d}", f"P{digits}"]
-    for cid in dict.fromkeys(candidates):
+    catalog = ctx.deps.catalog
+    for cid in id_candidates(product_id):
         product = catalog.get(cid)
         if product is not None:
             return product
-    raise ToolError(f"no product with id {product_id!r}. Use search_catalog to find products and their ids.")
+    shown = product_id if len(product_id) <= MAX_ID_LENGTH else product_id[:MAX_ID_LENGTH] + '…'
+    raise ToolError(f"no product with id {shown!r}. Use search_catalog to find products and their ids.")
 
 
 def product_detail(product: Product, reviews: int = 3) -> dict[str, Any]:
@@ -50,7 +46,7 @@ WEAK_MATCH = 0.36
 
 @tool
 def search_catalog(
-    ctx: ToolContext,
+    ctx: ShopContext,
     query: Annotated[str, Field(min_length=1, max_length=200,
                                 description="what the shopper is looking for, in words")],
     max_price: Price = None,
@@ -64,7 +60,7 @@ def search_catalog(
     """Search the catalog. Price, rating, brand and category limits written in the query are understood too."""
     if min_price is not None and max_price is not None and min_price > max_price:
         raise ToolError(f"min_price {min_price} is above max_price {max_price}; swap or drop one")
-    found = ctx.store("catalog").search(query, max_price=max_price, min_price=min_price, category=category,
+    found = ctx.deps.catalog.search(query, max_price=max_price, min_price=min_price, category=category,
                                         brand=brand, min_rating=min_rating, in_stock=in_stock, limit=limit)
     results = [dict(hit.summary(), score=round(hit.score, 3), why=hit.why) for hit in found.hits]
     out: dict[str, Any] = {"query": found.query, "understood": found.understood, "results": results}
@@ -73,7 +69,7 @@ def search_catalog(
         out["note"] = (f"Nothing in the catalog closely matches {query!r}; these are only the nearest products. "
                        "Say so rather than presenting them as a match.")
     if not results:
-        out["note"] = _no_results_note(ctx.store("catalog"), category, brand)
+        out["note"] = _no_results_note(ctx.deps.catalog, category, brand)
     return out
 
 
@@ -88,6 +84,6 @@ def _no_results_note(catalog: Any, category: str | None, brand: str | None) -> s
 
 
 @tool
-def get_product(ctx: ToolContext, product_id: Annotated[str, Field(min_length=1)]) -> dict[str, Any]:
+def get_product(ctx: ShopContext, product_id: Annotated[str, Field(min_length=1)]) -> dict[str, Any]:
     """Full details of one product: price, stock, rating, attributes, variants and a few reviews."""
     return product_detail(resolve_product(ctx, product_id))

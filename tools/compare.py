@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from agent.tools import ToolContext, ToolError, tool
+from agent.tools import ToolError, tool
+from tools.deps import ShopContext
 from tools.catalog.product import Product
 from tools.catalog_tools import resolve_product
 from tools.reviews import digest
@@ -53,7 +54,7 @@ DIRECTIONS: dict[str, Direction] = {
 _ALIASES = {"battery_life_hours": "battery_life", "memory": "ram", "ssd": "storage", "mass": "weight"}
 
 
-def _unique(ctx: ToolContext, product_ids: list[str]) -> list[Product]:
+def _unique(ctx: ShopContext, product_ids: list[str]) -> list[Product]:
     """Resolve every id, naming all unknown ones at once so the model can fix them in one retry."""
     products: dict[str, Product] = {}
     unknown: list[str] = []
@@ -152,7 +153,7 @@ def _rating_tiebreak(products: list[Product], best_for: list[dict[str, Any]]) ->
 
 @tool
 def compare_products(
-    ctx: ToolContext,
+    ctx: ShopContext,
     product_ids: Annotated[list[str], Field(min_length=2, max_length=5, description="2 to 5 product ids")],
 ) -> dict[str, Any]:
     """Compare 2–5 products side by side: price, rating, attributes in common units, review pros/cons, best for what."""

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from agent.prompts import load_yaml
+from tools.resources import load_prompt_yaml
 
 __all__ = ["LENGTHS", "TONES", "Length", "Tone", "find_length", "find_tone", "template_style",
            "tone_instruction"]
@@ -51,7 +51,7 @@ _NOT_TONE = frozenset("a an the same this that my your our its their brand house
 
 @lru_cache(maxsize=1)
 def _tones() -> dict[str, list[str]]:
-    return {name: [name, *spec.get("aliases", [])] for name, spec in load_yaml(TEMPLATES)["tones"].items()}
+    return {name: [name, *spec.get("aliases", [])] for name, spec in load_prompt_yaml(TEMPLATES)["tones"].items()}
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +80,7 @@ def template_style(tone: str) -> str:
 def tone_instruction(tone: str) -> str:
     """The writing prompt's tone line: the style's own for the five styles, the shopper's word otherwise."""
     word = tone.strip().lower()
-    prompts: dict[str, Any] = load_yaml(TEMPLATES)["prompts"]
+    prompts: dict[str, Any] = load_prompt_yaml(TEMPLATES)["prompts"]
     if word in _style_of():
         return prompts[template_style(word)]
     return f"Write in a {word} tone, but stay factual."

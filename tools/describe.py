@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from agent.models.base import Model, ModelError, TextDelta
-from agent.prompts import load_yaml, render
-from agent.tools import ToolContext, tool
+from tools.resources import load_prompt_yaml, render_prompt
+from agent.tools import tool
+from tools.deps import ShopContext
 from tools.catalog.ingest import ProgressFactory, progress_steps
 from tools.catalog.product import Product
 from tools.catalog_tools import resolve_product
@@ -55,7 +56,7 @@ def _fields(product: Product) -> dict[str, str]:
 
 def template_description(product: Product, tone: Tone = "neutral", length: Length = "medium") -> str:
     """A description assembled from template sentences filled only from the record: grounded by construction."""
-    config = load_yaml(TEMPLATES)
+    config = load_prompt_yaml(TEMPLATES)
     fields = _fields(product)
     wanted = config["lengths"][length]["sentences"]
     sentences = []
@@ -92,9 +93,9 @@ def _prompt_facts(product: Product) -> list[str]:
 
 def _generate(model: Model, product: Product, tone: Tone, length: Length, avoid: list[str]) -> str:
     """One draft: the model's free text (no tools offered), cut to the length's sentence budget."""
-    config = load_yaml(TEMPLATES)
+    config = load_prompt_yaml(TEMPLATES)
     sentences = config["lengths"][length]["sentences"]
-    system = render("describe.j2", facts=_prompt_facts(product), tone_instruction=tone_instruction(tone),
+    system = render_prompt("describe.j2", facts=_prompt_facts(product), tone_instruction=tone_instruction(tone),
                     sentences=config["lengths"][length]["words"], avoid=avoid)
     messages = [{"role": "system", "content": system}, {"role": "user", "content": _request(product)}]
     cap = sentences * CHARS_PER_SENTENCE
@@ -166,14 +167,14 @@ def describe_product(product: Product, model: Model | None, tone: Tone = "neutra
 
 
 @tool
-def write_description(ctx: ToolContext, product_id: str, tone: Tone = "neutral",
+def write_description(ctx: ShopContext, product_id: str, tone: Tone = "neutral",
                       length: Length = "medium") -> dict[str, Any]:
     """Write a description of a product from its catalog data only; every fact in it is checked against the record."""
     product = resolve_product(ctx, product_id)
-    vocabulary = catalog_vocabulary(ctx.store("catalog"))
+    vocabulary = catalog_vocabulary(ctx.deps.catalog)
     # The model driving the agent, when the deployment put it in the stores; re-entrant use is fine for
     # sequential backends (the agent waits on this tool call).
-    return describe_product(product, ctx.stores.get("llm"), tone, length, vocabulary)
+    return describe_product(product, ctx.deps.llm, tone, length, vocabulary)
 
 
 # --- cold start: fill the catalog's missing descriptions ----------------------------------------

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from agent.models import ModelError
+from tools import app
 from tools.catalog.embed import EmbedderUnavailable
 from tools.catalog.store import EmbedderMismatch
 from tools.copy_style import LENGTHS, TONES
@@ -24,8 +22,6 @@ _USER_ERRORS = (ModelError, EmbedderMismatch, EmbedderUnavailable, ValueError, C
 
 def register(subparsers: Any) -> None:
     """Add `describe` to the CLI's subparsers."""
-    from cli import add_catalog_args, add_model_args
-
     p = subparsers.add_parser(
         "describe", help="write grounded product descriptions (one product, or --missing ones)",
         description="Write a product description from the catalog record only: every number, brand and "
@@ -37,25 +33,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("--tone", default="neutral", metavar="TONE",
                    help=f"{', '.join(TONES)} (or another tone word, passed to the model as written)")
     p.add_argument("--length", choices=LENGTHS, default="medium")
-    add_catalog_args(p)
-    add_model_args(p)
+    app.add_catalog_args(p)
+    app.add_model_args(p)
     p.set_defaults(func=cmd_describe)
-
-
-@contextlib.contextmanager
-def _bar(console: Console, label: str, total: int) -> Iterator[Callable[[int], None]]:
-    # Always drawn: every product is a model generation, seconds each, unlike ingest's cheap rows.
-    with Progress(TextColumn(escape(label)), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
 
 
 def cmd_describe(args: argparse.Namespace, console: Console) -> int:
     """Print one description, or fill the missing ones; exit 2 on a bad flag, catalog or model."""
     from agent.models import load_model
-    from cli import model_settings
-    from tools.catalog.demo import open_catalog
     from tools.describe import catalog_vocabulary, describe_missing, describe_product
 
     if args.missing == bool(args.product_id):
@@ -65,10 +50,10 @@ def cmd_describe(args: argparse.Namespace, console: Console) -> int:
         console.print("[bold red]Cannot describe:[/] --limit must be at least 1")
         return 2
     try:
-        catalog = open_catalog(args.catalog, args.chroma_url)
-        model = load_model(model_settings(args))
+        catalog = app.open_catalog(args.catalog, args.chroma_url)
+        model = load_model(app.model_settings(args))
         if args.missing:
-            results = describe_missing(catalog, model, args.limit, lambda label, total: _bar(console, label, total),
+            results = describe_missing(catalog, model, args.limit, app.progress_bars(console, threshold=0),
                                        tone=args.tone, length=args.length)
         else:
             product = catalog.get(args.product_id)

@@ -16,7 +16,7 @@ from typing import Callable, Collection
 
 import numpy as np
 
-from agent.prompts import load_yaml
+from tools.resources import load_prompt_yaml
 from tools.catalog.query import parse_query
 from tools.copy_style import find_length, find_tone
 from tools.digest import digest
@@ -225,7 +225,7 @@ class ShoppingHints:
             from tools.catalog.embed import EmbedderUnavailable, MiniLMEmbedding
 
             try:
-                self._index = IntentIndex(load_yaml("intents.yaml"), MiniLMEmbedding().embed)
+                self._index = IntentIndex(load_prompt_yaml("intents.yaml"), MiniLMEmbedding().embed)
             except EmbedderUnavailable:  # values alone still help; the tool is then the model's own choice
                 self._index = False  # type: ignore[assignment]
         return self._index or None

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from agent.tools import ToolContext, ToolError, tool
+from agent.tools import ToolError, tool
+from tools.deps import ShopContext
 from tools.catalog.product import Product
 from tools.shoppers import ShopperEvent, ShopperStore
 
@@ -20,22 +21,22 @@ _KINDS = {"purchases": "purchase", "views": "view", "cart": "cart"}
 TOP = 3
 
 
-def session_shopper(ctx: ToolContext) -> str:
+def session_shopper(ctx: ShopContext) -> str:
     """The shopper this session belongs to; guests get a ToolError the model can relay."""
-    if not ctx.shopper_id:
+    if not ctx.user_id:
         raise ToolError("the shopper is not signed in: ask them to sign in to see their history or use a cart")
-    return ctx.shopper_id
+    return ctx.user_id
 
 
 @tool
 def get_user_history(
-    ctx: ToolContext,
+    ctx: ShopContext,
     kind: Literal["purchases", "views", "cart", "all"] = "all",
     limit: Annotated[int, Field(ge=1, le=50, description="most recent items per list")] = 10,
 ) -> dict[str, Any]:
     """The signed-in shopper's past purchases, viewed and carted products (newest first) and their taste profile."""
     shopper_id = session_shopper(ctx)
-    shoppers: ShopperStore = ctx.store("shoppers")
+    shoppers: ShopperStore = ctx.deps.shoppers
     events = shoppers.events(shopper_id)  # all of them: the profile looks at everything, lists are cut below
     products = _products(ctx, events)
     out: dict[str, Any] = {"shopper_id": shopper_id}
@@ -78,11 +79,11 @@ def shopper_profile(events: list[ShopperEvent], products: dict[str, Product]) ->
     return profile
 
 
-def _products(ctx: ToolContext, events: list[ShopperEvent]) -> dict[str, Product]:
+def _products(ctx: ShopContext, events: list[ShopperEvent]) -> dict[str, Product]:
     """Catalog records for the events' products; ids the catalog no longer has are left out."""
     if not events:
         return {}
-    return {p.id: p for p in ctx.store("catalog").get_many([e.product_id for e in events])}
+    return {p.id: p for p in ctx.deps.catalog.get_many([e.product_id for e in events])}
 
 
 def _items(events: list[ShopperEvent], action: str, products: dict[str, Product], limit: int) -> list[dict[str, Any]]:

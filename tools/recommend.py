@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from agent.tools import ToolContext, ToolError, tool
+from agent.tools import ToolError, tool
+from tools.deps import ShopContext
 from tools.catalog.product import Product
 from tools.catalog_tools import resolve_product
 
@@ -219,15 +220,15 @@ def _diverse(ranked: list[_Candidate], metas: dict[str, dict[str, Any]], limit: 
 
 @tool
 def recommend_products(
-    ctx: ToolContext,
+    ctx: ShopContext,
     based_on: Annotated[str, Field(min_length=1, description='"history" (this shopper\'s activity) or a product id')]
     = "history",
     limit: Annotated[int, Field(ge=1, le=20)] = 5,
 ) -> dict[str, Any]:
     """Personalised recommendations with a one-line reason each: from the shopper's history or related to a product."""
     try:
-        shoppers = ctx.store("shoppers")
+        shoppers = ctx.deps.shoppers
     except ToolError:
         shoppers = None  # a catalog-only deployment still gets similar and top-rated items
     target: str | Product = "history" if based_on.strip().lower() == "history" else resolve_product(ctx, based_on)
-    return recommend(ctx.store("catalog"), shoppers, ctx.shopper_id, target, limit)
+    return recommend(ctx.deps.catalog, shoppers, ctx.user_id, target, limit)

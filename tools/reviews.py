@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from agent.tools import ToolContext, tool
+from agent.tools import tool
+from tools.deps import ShopContext
 from tools.catalog.product import Product, Review
 from tools.catalog_tools import resolve_product
 
@@ -288,7 +289,7 @@ def digest(product: Product, limit: int = 4) -> dict[str, list[str]]:
 
 
 @tool
-def summarize_reviews(ctx: ToolContext, product_id: Annotated[str, Field(min_length=1)]) -> dict[str, Any]:
+def summarize_reviews(ctx: ShopContext, product_id: Annotated[str, Field(min_length=1)]) -> dict[str, Any]:
     """What reviewers say about a product: star distribution, recurring pros and cons, and a few quotes."""
     product = resolve_product(ctx, product_id)
     s = summarize(product)

@@ -9,11 +9,12 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from tools.catalog.commands import print_rejections, progress_bars
+from tools.catalog.commands import print_rejections
 from tools.catalog.embed import EmbedderUnavailable
 from tools.catalog.feeds import FeedError
 from tools.catalog.store import EmbedderMismatch
-from tools.shoppers import EVENT_FORMATS, ShopperIngestReport, ShopperStore, shoppers_path_for
+from tools import app
+from tools.shoppers import EVENT_FORMATS, ShopperIngestReport, ShopperStore
 
 __all__ = ["cmd_ingest_shoppers", "register"]
 
@@ -41,17 +42,15 @@ def register(subparsers: Any) -> None:
 
 def cmd_ingest_shoppers(args: argparse.Namespace, console: Console) -> int:
     """Ingest FILE; exit 0 when it held good rows (new or already stored), 1 when none was good, 2 on errors."""
-    from tools.catalog.demo import open_catalog
-
     try:
-        catalog = open_catalog(args.catalog, args.chroma_url, progress_factory=progress_bars(console))
+        catalog = app.open_catalog(args.catalog, args.chroma_url, app.progress_bars(console))
         known = set(catalog.ids())  # one read, not a catalog lookup per row
         if not known:
             raise ValueError(f"the catalog at {catalog.location} holds no products; ingest a catalog first")
-        path = Path(args.shoppers_db) if args.shoppers_db else shoppers_path_for(args.catalog)
+        path = Path(args.shoppers_db) if args.shoppers_db else app.shoppers_path(args.catalog)
         # The demo shoppers are only for the default store, paired with the demo catalog.
         demo = not (args.shoppers_db or args.catalog or args.chroma_url)
-        store = ShopperStore.open_default(path, catalog, demo=demo)
+        store = ShopperStore.open_default(path, catalog, app.demo_dir() if demo else None)
         report = store.ingest_events(args.file, format=args.format, known_product=known.__contains__,
                                      report_path=args.report)
     except _USER_ERRORS as error:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,15 +17,11 @@ from tools.catalog.feeds_tabular import read_table, sniff_delimiter
 from tools.catalog.ingest import write_rejections
 from tools.catalog.money import MoneyError, parse_money
 
-__all__ = ["ACTIONS", "EVENT_FORMATS", "CartLine", "DEMO_PROFILES", "DEMO_SHOPPERS", "ShopperEvent",
-           "ShopperIngestReport", "ShopperStore", "default_shoppers_path", "read_events",
-           "shoppers_path_for"]
+__all__ = ["ACTIONS", "EVENT_FORMATS", "CartLine", "ShopperEvent",
+           "ShopperIngestReport", "ShopperStore", "read_events"]
 
 ACTIONS = ("view", "cart", "purchase")
 EVENT_FORMATS = ("auto", "csv", "jsonl")
-DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
-DEMO_SHOPPERS = DEMO_DIR / "shoppers.jsonl"
-DEMO_PROFILES = DEMO_DIR / "shopper_profiles.json"
 
 # Column names other exports use for our fields (compared lower-cased, spaces as underscores).
 _ALIASES = {"user_id": "shopper_id", "customer_id": "shopper_id", "shopper": "shopper_id",
@@ -95,17 +90,6 @@ class ShopperIngestReport:
         return line + (f" (report: {self.report_path})" if self.report_path else "")
 
 
-def default_shoppers_path() -> Path:
-    """The shopper database next to the default catalog (read at call time so tests can move SHOPAGENT_HOME)."""
-    home = os.environ.get("SHOPAGENT_HOME")
-    return (Path(home) if home else Path("~/.local/share/shopagent")).expanduser() / "shoppers.db"
-
-
-def shoppers_path_for(catalog_dir: str | Path | None) -> Path:
-    """Shoppers live beside the catalog their product ids name; the default and server catalogs' in the home."""
-    return Path(catalog_dir).expanduser() / "shoppers.db" if catalog_dir else default_shoppers_path()
-
-
 class ShopperStore:
     """Shoppers' events, names and live carts in one SQLite file."""
 
@@ -117,14 +101,15 @@ class ShopperStore:
         self._db.executescript(_SCHEMA)
 
     @classmethod
-    def open_default(cls, path: Path, catalog: Any = None, *, demo: bool = True) -> ShopperStore:
-        """Open `path`; the first time (no demo load recorded, no events), load the demo shoppers into it."""
+    def open_default(cls, path: Path, catalog: Any = None, demo_dir: Path | None = None) -> ShopperStore:
+        """Open `path`; the first time (no demo load recorded, no events), load the demo shoppers from `demo_dir`."""
         store = cls(path)
-        if demo and store._meta("demo_loaded") is None and store._count("events") == 0 and DEMO_SHOPPERS.is_file():
+        shoppers = demo_dir / "shoppers.jsonl" if demo_dir else None
+        if shoppers and store._meta("demo_loaded") is None and store._count("events") == 0 and shoppers.is_file():
             known = set(catalog.ids()) if catalog is not None else None
-            store.load_profiles(DEMO_PROFILES)
+            store.load_profiles(demo_dir / "shopper_profiles.json")
             # The demo's live carts start empty: its "cart" events are history (carted once, maybe bought).
-            store.ingest_events(DEMO_SHOPPERS, known_product=known.__contains__ if known is not None else None,
+            store.ingest_events(shoppers, known_product=known.__contains__ if known is not None else None,
                                 report_path=False)
             store._set_meta("demo_loaded", _now())
         return store

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from agent.models.base import (ContextOverflow, Model, ModelChunk, ModelError, ModelTimeout, ModelUnavailable,
@@ -32,6 +33,7 @@ class ModelSettings:
     temperature: float | None = None
     few_shot: list[dict[str, Any]] = field(default_factory=list)
     hints: Callable[[str], str] | None = None  # grammar protocol: the app's pre-parse of each user line
+    cache_dir: Path | None = None  # where the embedded model is assembled (the application's choice)
 
     def describe(self) -> str:
         if self.scripted:
@@ -59,7 +61,7 @@ def load_model(settings: ModelSettings) -> Model:
     if path is None:
         from agent.models.embedded import embedded_model_path
 
-        path = str(embedded_model_path())
+        path = str(embedded_model_path(settings.cache_dir))
     kwargs: dict[str, Any] = {}
     if settings.temperature is not None:
         kwargs["temperature"] = settings.temperature

@@ -2,7 +2,7 @@
 
 The grammar protocol (agent/models/grammar.py) narrows each tool's argument schema before it becomes a
 grammar: optional numbers to those written this turn, arguments the app's hints govern to the hinted values,
-and bound arguments (ids, counts) to what the shopper named or the conversation has shown.
+and bound arguments (ids, counts) to what the user named or the conversation has shown.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def constrain(params: dict[str, Any], raw: dict[str, Any], numbers: list[float] 
 
 
 def turn_numbers(document: str) -> list[float]:
-    """The numbers written since the last "User:" line (the shopper's words, hints, results): what a call may use."""
+    """The numbers written since the last "User:" line (the user's words, hints, results): what a call may use."""
     turn = document[document.rfind("\nUser: ") + 1:]
     found = (float(m.replace(",", "")) for m in _NUMBER.findall(turn))
     return sorted(set(found))
@@ -152,7 +152,7 @@ def _limit_numbers(params: dict[str, Any], numbers: list[float], named: Hinted,
         allowed = [int(n) if n.is_integer() else n for n in pool if kind != "integer" or n.is_integer()]
         if allowed:
             props[name] = {"enum": allowed}
-            if name in governed:  # the hints found it in the shopper's words: the call must carry it
+            if name in governed:  # the hints found it in the user's words: the call must carry it
                 required.append(name)
     return {**params, "properties": props, "required": required}
 

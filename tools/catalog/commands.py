@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from tools.app import add_catalog_args, open_catalog, progress_bars
 from tools.catalog.embed import EmbedderUnavailable, make_embedder
 from tools.catalog.feeds import FORMATS, FeedError, ReadOptions, parse_mapping
-from tools.catalog.ingest import IngestReport, NothingIngested, ProgressFactory, ingest_file
+from tools.catalog.ingest import IngestReport, NothingIngested, ingest_file
 from tools.catalog.store import EmbedderMismatch
 
-__all__ = ["register", "cmd_ingest", "cmd_search", "PROGRESS_THRESHOLD"]
+__all__ = ["register", "cmd_ingest", "cmd_search"]
 
-PROGRESS_THRESHOLD = 300  # rows; smaller files ingest in a blink and a bar would only flicker
 SHOWN_REJECTIONS = 20
 
 
@@ -89,9 +86,7 @@ def _delimiter(text: str) -> str:
 
 
 def _catalog_args(parser: argparse.ArgumentParser, default: str) -> None:
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--catalog", metavar="DIR", help=f"a catalog directory {default}")
-    where.add_argument("--chroma-url", metavar="URL", help="a Chroma server, e.g. http://127.0.0.1:8000")
+    add_catalog_args(parser, default)
     embed = parser.add_argument_group("embeddings (default: local all-MiniLM-L6-v2, or what the catalog recorded)")
     embed.add_argument("--embed-base-url", metavar="URL", help="an OpenAI-compatible embeddings endpoint")
     embed.add_argument("--embed-model", metavar="NAME", help="the endpoint's embedding model")
@@ -103,33 +98,15 @@ def _embedder(args: argparse.Namespace) -> Any:
     return make_embedder(args.embed_base_url, args.embed_model)
 
 
-def progress_bars(console: Console, threshold: int = PROGRESS_THRESHOLD) -> ProgressFactory:
-    """A rich progress bar for jobs larger than `threshold` items; nothing for small ones."""
-
-    @contextlib.contextmanager
-    def make(label: str, total: int) -> Iterator[Callable[[int], None]]:
-        if total <= threshold:
-            yield lambda n: None
-            return
-        with Progress(TextColumn(escape(label)), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=console, transient=True) as bar:
-            task = bar.add_task(label, total=total)
-            yield lambda n: bar.advance(task, n)
-
-    return make
-
-
 # Problems the user can fix: bad flags, an unreadable file, the wrong embedder, an unreachable server.
 _USER_ERRORS = (FeedError, EmbedderMismatch, EmbedderUnavailable, ValueError, ConnectionError)
 
 
 def cmd_ingest(args: argparse.Namespace, console: Console) -> int:
     """Ingest FILE; exit 0 when the catalog now holds its good rows, 1 when none was good, 2 on errors."""
-    from tools.catalog.demo import open_catalog
-
     try:
         mapping = parse_mapping(args.mapping) if args.mapping else None
-        store = open_catalog(args.catalog, args.chroma_url, _embedder(args), demo=False)
+        store = open_catalog(args.catalog, args.chroma_url, None, _embedder(args), demo=False)
         options = ReadOptions(currency=args.currency, decimal=args.decimal, delimiter=args.delimiter,
                               encoding=args.encoding)
         report = ingest_file(store, args.file, format=args.format, mapping=mapping, prune=args.prune,
@@ -168,12 +145,10 @@ def print_rejections(console: Console, rejections: list[Any], title: str = "Reje
 
 def cmd_search(args: argparse.Namespace, console: Console) -> int:
     """Search a catalog; a table for people, or with --json a JSON list only."""
-    from tools.catalog.demo import open_catalog
-
     try:
         # With --json stdout carries the JSON alone, so the first-use indexing bar is not drawn.
         progress = None if args.json else progress_bars(console)
-        store = open_catalog(args.catalog, args.chroma_url, _embedder(args), progress_factory=progress)
+        store = open_catalog(args.catalog, args.chroma_url, progress, _embedder(args))
         result = store.search(args.query, max_price=args.max_price, min_price=args.min_price,
                               category=args.category, brand=args.brand, min_rating=args.min_rating,
                               in_stock=args.in_stock, limit=args.limit, mode=args.mode)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from tools.catalog.filters import build_where
 from tools.catalog.lexical import LexicalIndex, lexical_index
 from tools.catalog.product import Offer, Product, Variant
 from tools.catalog.query import ParsedQuery, describe, match_label, parse_query
@@ -76,8 +77,6 @@ FUSION = Fusion()
 
 
 def _where(filters: dict[str, Any]) -> dict[str, Any] | None:
-    from tools.catalog.store import build_where  # late: store imports this module
-
     return build_where(**filters)
 
 

@@ -14,9 +14,10 @@ from urllib.parse import urlparse
 import numpy as np
 
 from tools.catalog.embed import Embedder, MiniLMEmbedding, embedder_from_config
+from tools.catalog.filters import build_where
 from tools.catalog.product import Product
 
-__all__ = ["CatalogStore", "UpsertStats", "EmbedderMismatch", "build_where", "metadata_for"]
+__all__ = ["CatalogStore", "UpsertStats", "EmbedderMismatch", "metadata_for"]
 
 WRITE_BATCH = 1000  # products embedded and written per Chroma upsert (fewer, larger writes: see bench/search.py)
 READ_BATCH = 1000  # records per paged `get`
@@ -73,33 +74,6 @@ def metadata_for(product: Product) -> dict[str, Any]:
         "hash": product.content_hash(record),
         "record": record,
     }
-
-
-def build_where(max_price: float | None = None, min_price: float | None = None, category: str | None = None,
-                brand: str | None = None, min_rating: float | None = None,
-                in_stock: bool | None = None) -> dict[str, Any] | None:
-    """A Chroma `where` filter for the given constraints (None when there are none).
-
-    Per product, so with variants it lets through a superset (a cheap sold-out variant and a dear one in
-    stock pass "under 60, in stock"): the lexical index's mask, per offer, has the last word."""
-    clauses: list[dict[str, Any]] = []
-    if max_price is not None:
-        clauses.append({"price": {"$lte": float(max_price)}})
-    if min_price is not None:
-        clauses.append({"price_high": {"$gte": float(min_price)}})
-    if min_rating is not None:
-        clauses.append({"rating": {"$gte": float(min_rating)}})
-    if in_stock is not None:
-        clauses.append({"in_stock": {"$eq": bool(in_stock)}})
-    if brand:
-        clauses.append({"brand": {"$eq": brand.strip().lower()}})
-    if category:
-        # A shopper names a level ("laptops"), not the path: match it at any depth.
-        cat = category.strip().lower()
-        clauses.append({"$or": [{k: {"$eq": cat}} for k in ("cat0", "cat1", "cat2", "cat_leaf")]})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class CatalogStore:
@@ -349,7 +323,7 @@ class CatalogStore:
 
     def search(self, query: str, **filters: Any) -> Any:
         """Hybrid search (see tools.catalog.search.search for the options)."""
-        from tools.catalog.search import search  # late: search imports store's build_where
+        from tools.catalog.search import search  # late: search is the heavier module
 
         return search(self, query, **filters)
 

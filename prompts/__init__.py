@@ -1,0 +1,1 @@
+"""Prompt files (package data), rendered strictly by agent.prompts."""

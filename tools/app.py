@@ -1,0 +1,145 @@
+"""The application: one owner for the home directory, the shop's name, model settings, the shared command-line
+arguments, and the wiring of the shop's typed deps. Front ends (cli.py, evals, bench) call it; it calls none of them."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from agent.models import Model, ModelSettings
+from agent.tools import ToolContext, ToolRegistry
+from tools.deps import ShopContext, ShopDeps
+from tools.resources import demo_dir, load_prompt_yaml, prompts_dir, render_prompt
+
+__all__ = ["SHOP_NAME", "ProgressFactory", "add_catalog_args", "add_model_args", "build_registry", "demo_dir",
+           "home", "log_file", "model_settings", "open_catalog", "open_deps", "progress_bars", "prompts_dir",
+           "render_prompt", "shop_context", "shoppers_path", "system_prompt"]
+
+SHOP_NAME = "Shopagent demo shop"
+PROGRESS_THRESHOLD = 300  # items; smaller jobs finish in a blink and a bar would only flicker
+ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Callable[[int], None]]]
+
+
+# ---------------------------------------------------------------- places
+def home() -> Path:
+    """Where the app keeps catalogs, shoppers, sessions, models and logs (`SHOPAGENT_HOME`, read at call time)."""
+    return Path(os.environ.get("SHOPAGENT_HOME") or "~/.local/share/shopagent").expanduser()
+
+
+def log_file() -> Path:
+    return home() / "logs" / "shopagent.log"
+
+
+def configure_logging() -> None:
+    """Tracebacks of crashed tools go to the log file, never to the screen (no file when the home is unwritable)."""
+    root = logging.getLogger()
+    if any(getattr(h, "_shopagent", False) for h in root.handlers):
+        return
+    try:
+        log_file().parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(log_file(), encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler._shopagent = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(min(root.level or logging.WARNING, logging.WARNING))
+
+
+def system_prompt(user_id: str | None) -> str:
+    return render_prompt("system.md", shop_name=SHOP_NAME, shopper_id=user_id or "guest")
+
+
+# ---------------------------------------------------------------- arguments shared by every command
+def add_model_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model (default: the embedded gemma-3-270m GGUF)")
+    g.add_argument("--model", help="a .gguf path, or with --base-url the endpoint's model name")
+    g.add_argument("--base-url", help="an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
+    g.add_argument("--api-key", help="API key for --base-url (default: $OPENAI_API_KEY)")
+    g.add_argument("--scripted", metavar="FILE.json", help="a scripted model (deterministic test double)")
+    g.add_argument("--n-gpu-layers", type=int, help="layers to offload (default: all when the build supports it)")
+    g.add_argument("--n-ctx", type=int, default=8192, help="context window in tokens (default 8192)")
+    g.add_argument("--threads", type=int, help="CPU threads for llama.cpp")
+    g.add_argument("--tool-protocol", choices=["auto", "native", "grammar"], default="auto",
+                   help="how a local GGUF calls tools (default: from the GGUF's chat template)")
+    g.add_argument("--temperature", type=float)
+    g.add_argument("--timeout", type=float, default=120.0, help="seconds per model request (endpoints)")
+
+
+def add_catalog_args(p: argparse.ArgumentParser, default: str = "(default: the demo catalog)") -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--catalog", metavar="DIR", help=f"a catalog directory {default}")
+    g.add_argument("--chroma-url", metavar="URL", help="a Chroma server, e.g. http://127.0.0.1:8000")
+
+
+def model_settings(args: argparse.Namespace) -> ModelSettings:
+    """The model the flags of `add_model_args` name, with the shop's few-shot bank and hints for small models."""
+    from tools.hints import shopping_hints
+
+    return ModelSettings(model=args.model, base_url=args.base_url, api_key=args.api_key, scripted=args.scripted,
+                         n_gpu_layers=args.n_gpu_layers, n_ctx=args.n_ctx, n_threads=args.threads,
+                         tool_protocol=args.tool_protocol, timeout=args.timeout, temperature=args.temperature,
+                         few_shot=load_prompt_yaml("fewshot.yaml"), hints=shopping_hints,
+                         cache_dir=home() / "models")
+
+
+def progress_bars(console: Any, threshold: int = PROGRESS_THRESHOLD) -> ProgressFactory:
+    """A rich progress bar for jobs larger than `threshold` items (a context yielding `advance(n)`)."""
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    @contextlib.contextmanager
+    def make(label: str, total: int) -> Iterator[Callable[[int], None]]:
+        if total <= threshold:
+            yield lambda n: None
+            return
+        with Progress(TextColumn(escape(label)), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task(label, total=total)
+            yield lambda n: bar.advance(task, n)
+
+    return make
+
+
+# ---------------------------------------------------------------- the shop's wiring
+def build_registry() -> ToolRegistry:
+    from tools import SHOPPING_TOOLS
+
+    return ToolRegistry(SHOPPING_TOOLS)
+
+
+def open_catalog(catalog: str | None = None, chroma_url: str | None = None,
+                 progress: ProgressFactory | None = None, embedder: Any = None, *, demo: bool = True) -> Any:
+    """The named catalog, or the default one in the home directory (filled from the demo feed on first use
+    unless `demo` is false)."""
+    from tools.catalog.demo import open_catalog as _open
+
+    return _open(catalog, chroma_url, embedder, progress, default_dir=home() / "catalog",
+                 demo_feed=demo_dir() / "catalog.jsonl" if demo else None)
+
+
+def open_deps(catalog: str | None = None, chroma_url: str | None = None, *, progress: ProgressFactory | None = None,
+              state_dir: str | Path | None = None, catalog_store: Any = None, llm: Model | None = None) -> ShopDeps:
+    """The deps of one conversation: the catalog (opened unless given) and the shopper store beside it, or in
+    `state_dir` when given (fresh state per eval case)."""
+    from tools.shoppers import ShopperStore
+
+    store = catalog_store or open_catalog(catalog, chroma_url, progress)
+    path = Path(state_dir) / "shoppers.db" if state_dir else shoppers_path(catalog)
+    # Only the default catalog's shoppers start with the demo histories: their product ids name demo products.
+    shoppers = ShopperStore.open_default(path, store, demo_dir() if catalog is None and chroma_url is None else None)
+    return ShopDeps(catalog=store, shoppers=shoppers, llm=llm)
+
+
+def shoppers_path(catalog: str | Path | None) -> Path:
+    """Shoppers live beside the catalog their product ids name; the default and server catalogs' in the home."""
+    return Path(catalog).expanduser() / "shoppers.db" if catalog else home() / "shoppers.db"
+
+
+def shop_context(deps: ShopDeps, shopper_id: str | None, session_id: str | None = None) -> ShopContext:
+    return ToolContext(deps=deps, user_id=shopper_id, session_id=session_id)
