@@ -217,3 +217,31 @@ def test_dummyjson_dense_search(dummyjson: CatalogStore) -> None:
     top = dummyjson.get_many([doc_id for doc_id, _ in dummyjson.dense("smartphone", None, 5)])
     assert any("smartphones" in p.category for p in top), [p.title for p in top]
     assert "smartphones" in dummyjson.categories()
+
+
+def test_cli_ingest_help_lists_formats_and_options(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    commands.register(parser.add_subparsers(dest="command"))
+    with pytest.raises(SystemExit):
+        parser.parse_args(["ingest", "--help"])
+    text = capsys.readouterr().out
+    for word in ("--currency", "--decimal", "--delimiter", "--encoding", "woocommerce", "magento", "jsonld",
+                 "vendure", "shopify", "merchant", "offers.price=price"):
+        assert word in text, word
+
+
+def test_cli_ingest_options_currency_decimal_delimiter_and_warnings(tmp_path: Path) -> None:
+    catalog = str(tmp_path / "catalog")
+    feed = tmp_path / "excel.csv"
+    feed.write_bytes("id;title;price;availability\nE1;Sofá;4.500;in stock\nE2;Mesa;120;ask us\n".encode("cp1252"))
+    code, out = run_cli("ingest", str(feed), "--catalog", catalog)
+    assert code == 1 and "no currency" in out
+    code, out = run_cli("ingest", str(feed), "--catalog", catalog, "--currency", "eur")
+    assert code == 0 and "ambiguous price '4.500'" in out and "prices in EUR" in out
+    code, out = run_cli("ingest", str(feed), "--catalog", catalog, "--currency", "EUR", "--decimal", ",",
+                        "--delimiter", ";", "--encoding", "cp1252")
+    assert code == 0 and "rejected 0" in out and "Kept with a warning" in out and "ask us" in out
+    store = CatalogStore.open(tmp_path / "catalog")
+    assert (store.get("E1").title, store.get("E1").price, store.get("E1").currency) == ("Sofá", 4500.0, "EUR")
+    with pytest.raises(SystemExit):
+        run_cli("ingest", str(feed), "--catalog", catalog, "--currency", "euro")

@@ -33,7 +33,7 @@ def register(subparsers: Any) -> None:
                              "into nested JSON: offers.price=price")
     ingest.add_argument("--currency", metavar="CODE", type=_currency_code,
                         help="currency of prices that name none (default: the file's one currency, else refused)")
-    ingest.add_argument("--decimal", choices=[",", "."],
+    ingest.add_argument("--decimal", choices=[",", "."], metavar="{,|.}",
                         help="decimal mark, settles '4.500' (default: from the file's other prices or the currency)")
     ingest.add_argument("--delimiter", type=_delimiter, help="CSV delimiter: , ; tab | (default: sniffed)")
     ingest.add_argument("--encoding", help="text encoding, e.g. cp1252, utf-16 (default: byte-order mark, then detected)")
