@@ -195,14 +195,20 @@ def test_shopify_currency_from_the_price_backorder_and_unpublished(tmp_path: Pat
 
 
 def test_merchant_group_title_is_the_first_item_without_its_variant_values(tmp_path: Path) -> None:
-    rows = [["id", "title", "price", "item_group_id", "color", "size", "gtin", "mpn", "availability"],
-            ["D1", "Diesel Men's Jeans - Blue - 32", "1.027 EUR", "DSL", "Blue", "32", "0001", "M1", "in stock"],
-            ["D2", "Diesel Men's Jeans - Black - 34", "999,50 EUR", "DSL", "Black", "34", "0002", "M2", "in stock"]]
+    rows = [["id", "title", "price", "item_group_id", "color", "size", "gtin", "mpn", "availability", "shipping",
+             "condition", "sale_price_effective_date"],
+            ["D1", "Diesel Men's Jeans - Blue - 32", "1.027 EUR", "DSL", "Blue", "32", "0001", "M1", "in stock",
+             "DE::Standard:0.00 EUR,AT::Express:9.90 EUR", "new", "2026-11-01T00:00+0100/2026-11-30T23:59+0100"],
+            ["D2", "Diesel Men's Jeans - Black - 34", "999,50 EUR", "DSL", "Black", "34", "0002", "M2", "in stock",
+             "DE::Standard:0.00 EUR,AT::Express:9.90 EUR", "new", "2026-11-01T00:00+0100/2026-11-30T23:59+0100"]]
     out = io.StringIO()
     csv.writer(out, delimiter="\t", lineterminator="\n").writerows(rows)
     result = read_feed(write(tmp_path, "feed.tsv", out.getvalue()))
     (jeans,) = (p for _, p in result.products)
     assert jeans.title == "Diesel Men's Jeans"
+    assert jeans.shipping == [{"country": "DE", "service": "Standard", "price": "0.00 EUR"},
+                              {"country": "AT", "service": "Express", "price": "9.90 EUR"}]
+    assert (jeans.condition, jeans.sale_dates) == ("new", "2026-11-01T00:00+0100/2026-11-30T23:59+0100")
     # "999,50" settles the file's decimal mark: "1.027" is a thousand and twenty-seven euros.
     assert [(v.id, v.price, v.gtin, v.mpn) for v in jeans.variants] == [("D1", 1027.0, "0001", "M1"),
                                                                           ("D2", 999.5, "0002", "M2")]

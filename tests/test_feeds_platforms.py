@@ -100,7 +100,7 @@ def test_merchant_rss_xml_items_with_their_lines(tmp_path: Path) -> None:
     lamp = result.products[0][1]
     assert (lamp.title, lamp.description, lamp.price, lamp.brand) == ("Desk Lamp", "Warm light", 24.5, "Lumo")
     assert lamp.category == ["Home", "Lighting"] and lamp.url == "https://store.example/x1"
-    assert lamp.attributes["shipping.country"] == "US"
+    assert lamp.shipping == [{"country": "US", "price": "4.99 USD"}]  # structured, not "US:4.99 USD" text
     assert result.products[1][1].currency == "GBP"
 
 

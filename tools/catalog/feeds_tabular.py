@@ -162,7 +162,22 @@ def _read_xml(data: bytes, source: str) -> Records:
     except xml.sax.SAXParseException as error:
         raise FeedError(f"{source}: not well-formed XML: {error.getMessage()} "
                         f"at line {error.getLineNumber()} column {error.getColumnNumber()}") from None
-    return handler.items
+    return [(line, _structured(item)) for line, item in handler.items]
+
+
+def _structured(item: dict[str, Any]) -> dict[str, Any]:
+    """<g:shipping><g:country>US</g:country><g:price>4.99 USD</g:price></g:shipping>, flattened by the
+    parser to "shipping.country" ..., back into {"shipping": [{"country": "US", "price": "4.99 USD"}]}."""
+    for name in ("shipping", "tax"):
+        parts = {key.split(".", 1)[1]: value for key, value in item.items() if key.startswith(f"{name}.")}
+        if not parts:
+            continue
+        for key in parts:
+            del item[f"{name}.{key}"]
+        count = max(len(v) if isinstance(v, list) else 1 for v in parts.values())
+        columns = {k: v if isinstance(v, list) else [v] * count for k, v in parts.items()}
+        item[name] = [{k: v[i] for k, v in columns.items() if i < len(v)} for i in range(count)]
+    return item
 
 
 def group_variants(products: list[tuple[int, Product]], source: str) -> tuple[list[tuple[int, Product]], list[Rejection]]:
