@@ -52,6 +52,12 @@ def test_translated_headers_need_no_map(tmp_path: Path) -> None:
         "Wasserkocher", 29.9, "EUR", "Hotco", ["Küche"])
 
 
+def test_a_header_with_nothing_to_read_names_the_columns_to_map(tmp_path: Path) -> None:
+    with pytest.raises(FeedError, match=r"no column is read as id, title, price \(columns: Ref, Bezeichnung X, Kosten\); "
+                                        r"name them with --map, e.g. --map 'Ref=id,Bezeichnung X=title,Kosten=price'"):
+        read_feed(write(tmp_path, "odd.csv", "Ref,Bezeichnung X,Kosten\n1,Kettle,3 EUR\n"))
+
+
 def test_control_characters_are_stripped_at_ingest(tmp_path: Path) -> None:
     result = read_feed(write(tmp_path, "c.jsonl", jsonl(
         {"id": "C\x001", "title": "Lamp\x1b[31m red\x85", "price": "5 USD", "description": "Line one\r\nline\ttwo\x07",

@@ -10,7 +10,7 @@ FeedError. Nothing is guessed silently: a price that names no currency takes the
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from .feeds_decode import decode
 from .feeds_json import looks_like_jsonl, read_json, read_jsonl
 from .feeds_jsonld import is_jsonld, read_jsonld
 from .feeds_synonyms import header_synonyms
-from .feeds_records import FeedError, Note, ReadOptions, Rejection, RowError, apply_mapping, build_product
+from .feeds_records import FeedError, Note, ReadOptions, Rejection, RowError, apply_mapping, build_product, field_of
 from .feeds_settle import settle
 from .feeds_shopify import is_shopify_header, read_shopify
 from .feeds_tabular import group_variants, is_merchant_header, read_merchant, read_table, sniff_delimiter
@@ -138,6 +138,8 @@ def _read_records(format: str, data: bytes, text: str | None, source: str, mappi
         records, rejections = read_table(text or "", source, options.delimiter or sniff_delimiter(text or ""))
         records = [(line, header_synonyms(record)) for line, record in records]
     records = [(line, apply_mapping(record, mapping)) for line, record in records]
+    if format == "csv" and records:
+        _check_columns(list(records[0][1]), source)
     options = settle(records, options)
     products = []
     for line, record in records:
@@ -155,6 +157,17 @@ def _read_records(format: str, data: bytes, text: str | None, source: str, mappi
         products, bad_groups = group_variants(products, source)
         rejections += duplicates + bad_groups
     return products, rejections, options
+
+
+def _check_columns(columns: list[str], source: str) -> None:
+    """A header with no column we read as id, title or price is a file to map, not rows to reject one by one."""
+    found = {field_of(column) for column in columns}
+    missing = [name for name in ("id", "title", "price") if name not in found]
+    if missing:
+        example = ",".join(f"{column}={name}" for column, name in zip(
+            [c for c in columns if field_of(c) is None], missing))
+        raise FeedError(f"{source}: no column is read as {', '.join(missing)} (columns: {', '.join(columns)}); "
+                        f"name them with --map, e.g. --map '{example}'")
 
 
 def _without_duplicates(products: list[tuple[int, Product]], source: str) -> tuple[list[tuple[int, Product]], list[Rejection]]:
