@@ -84,3 +84,8 @@ def test_store_metadata_keeps_every_offer(store: CatalogStore, tmp_path: Path) -
     assert by_title["Silver bracelet"]["offers"] == "[[55.0,false],[69.99,true]]"
     assert (by_title["Silver bracelet"]["price"], by_title["Silver bracelet"]["price_high"]) == (55.0, 69.99)
     assert by_title["Draft bracelet"]["listed"] is False
+
+
+def test_out_of_stock_means_no_variant_can_be_bought(store: CatalogStore) -> None:
+    found = {h.product.id for h in search(store, "bracelet", in_stock=False, relax=False).hits}
+    assert found == set()  # the bracelet's S is sold out but its L is not: it is not "out of stock"

@@ -70,6 +70,7 @@ class LexicalIndex:
         self._price = np.array([o[0] for group in offers for o in group], dtype=np.float64)
         self._in_stock = np.array([bool(o[1]) for group in offers for o in group], dtype=bool)
         self._listed = np.array([bool(m.get("listed", True)) for m in metadatas], dtype=bool)
+        self._any_in_stock = np.bincount(self._owner[self._in_stock], minlength=len(offers)) > 0
         self.rating = np.array([float(m["rating"]) if m.get("rating") is not None else -1.0
                                 for m in metadatas], dtype=np.float64)
         self._codes: dict[str, int] = {"": 0}
@@ -92,9 +93,12 @@ class LexicalIndex:
                 fits &= self._price <= float(f["max_price"])
             if "min_price" in f:
                 fits &= self._price >= float(f["min_price"])
-            if "in_stock" in f:
-                fits &= self._in_stock == bool(f["in_stock"])
+            stock = bool(f["in_stock"]) if "in_stock" in f else None
+            if stock is True:  # in stock: the same variant as the price
+                fits &= self._in_stock
             keep &= np.bincount(self._owner[fits], minlength=len(self.ids)) > 0
+            if stock is False:  # out of stock: no variant can be bought
+                keep &= ~self._any_in_stock
         if "min_rating" in f:
             keep &= self.rating >= float(f["min_rating"])
         if "brand" in f:

@@ -121,9 +121,12 @@ class Product(BaseModel):
     def best_offer(self, max_price: float | None = None, min_price: float | None = None,
                    in_stock: bool | None = None) -> Offer | None:
         """The cheapest offer meeting every price and stock filter at once, or None."""
-        fits = [o for o in self.offers()
+        offers = self.offers()
+        if in_stock is False and any(o.in_stock for o in offers):
+            return None  # "out of stock" means none can be bought
+        fits = [o for o in offers
                 if (max_price is None or o.price <= max_price) and (min_price is None or o.price >= min_price)
-                and (in_stock is None or o.in_stock == in_stock)]
+                and (in_stock is not True or o.in_stock)]
         return min(fits, key=lambda o: o.price, default=None)
 
     @property
