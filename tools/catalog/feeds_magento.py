@@ -148,7 +148,7 @@ def _product(row: dict[str, str], kids: list[tuple[dict[str, str], dict[str, str
         "images": [image.strip() for image in images if image.strip()] or None,
         "published": row.get("product_online"), "visibility": row.get("visibility"),
         "sale_dates": "/".join(filter(None, (row.get("special_price_from_date"), row.get("special_price_to_date")))),
-        "attributes": attributes, "url_key": None,
+        "attributes": attributes,
     }
     if row.get("url_key"):
         attributes["url_key"] = row["url_key"]

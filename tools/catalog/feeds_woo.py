@@ -189,7 +189,7 @@ def _product(row: dict[str, str], variants: list[Variant], options: ReadOptions,
                       stock=_stock(row), backorders="1" if _backorder(row) else "0")
         if _in_stock(row) is not None:
             record["availability"] = _in_stock(row)
-    record["attributes"] = {**{k: v for k, v in _options(row).items()}, **{
+    record["attributes"] = {**_options(row), **{
         key: value for key, value in row.items() if value and key not in _CONSUMED and not _ATTRIBUTE.fullmatch(key)
         and not key.startswith("meta:")}}
     if len(paths) > 1:
