@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.catalog.feeds import parse_mapping, read_feed  # noqa: E402
+from tools.catalog.feeds import ReadOptions, parse_mapping, read_feed  # noqa: E402
 from tools.catalog.product import Product  # noqa: E402
 from tools.catalog.search import Mode, search  # noqa: E402
 from tools.catalog.store import CatalogStore  # noqa: E402
@@ -70,7 +70,8 @@ def load_products(path: Path, mapping: dict[str, str] | None) -> list[Product]:
     first = path.read_text().lstrip()[:2000]
     if path.suffix == ".jsonl" and '"item_id"' in first and '"options"' in first and not mapping:
         return tau_products(path)
-    result = read_feed(path, mapping=mapping)
+    # Relevance does not depend on the currency; DummyJSON, the usual input, never names one (dollars).
+    result = read_feed(path, mapping=mapping, options=ReadOptions(currency="USD"))
     if result.rejections:
         print(f"{len(result.rejections)} rows rejected, e.g. {result.rejections[0].reason}", file=sys.stderr)
     return [product for _, product in result.products]

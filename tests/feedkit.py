@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tools.catalog.feeds import FeedResult
+from tools.catalog.feeds import FeedResult, ReadOptions
+
+USD = ReadOptions(currency="USD")  # for fixtures whose prices name no currency (none is ever assumed)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tools.catalog.feeds import FORMATS, FeedError, parse_mapping, read_feed
+from tools.catalog.feeds import FORMATS, FeedError, ReadOptions, parse_mapping, read_feed
 from tools.catalog.feeds_html import html_to_text
-from feedkit import assert_rejected, ids, jsonl, write
+from feedkit import USD, assert_rejected, ids, jsonl, write
 
 DUMMYJSON = Path(__file__).resolve().parents[2] / "shared" / "data" / "dummyjson" / "products.json"
 
@@ -31,7 +31,6 @@ JSONL_BAD = {
     16: "rating: not a number: 'great'",
     17: "stock: must be >= 0",
     18: "stock: not a whole number: 2.5",
-    19: "availability: unknown value 'maybe'",
     20: "reviews: expected a list, got str",
     21: "reviews[0].rating: must be <= 5",
     22: "sale_price: cannot read a price from 'cheap'",
@@ -80,9 +79,11 @@ def test_jsonl_good_rows_in_and_each_bad_row_rejected_with_line_and_reason(tmp_p
         {**base, "id": "A24", "reviews": [{"comment": "no stars given"}]},
         {"id": "A22", "title": "Mug", "price": 10, "sale_price": 12, "availability": "preorder"},
     ))
-    result = read_feed(path)
+    result = read_feed(path, options=USD)  # A1 says USD, A2 EUR: the file has no one currency
     assert result.format == "jsonl"
-    assert ids(result) == {"A1", "A2", "A22"}
+    assert ids(result) == {"A1", "A2", "A14", "A22"}
+    assert [(n.line, n.product_id, n.reason) for n in result.notes] == [
+        (19, "A14", "availability: unknown value 'maybe', read as available")]
     assert_rejected(result, JSONL_BAD)
     assert all(r.file == str(path) for r in result.rejections)
     assert {r.line: r.product_id for r in result.rejections}[12] == "A1"
@@ -120,7 +121,7 @@ def test_json_object_wrapping_one_list_as_dummyjson_does(tmp_path: Path) -> None
             '   "discountPercentage": 12.5, "availabilityStatus": "Low Stock",\n'
             '   "reviews": [{"rating": 4, "comment": "Good", "reviewerName": "Ann", "date": "2024-05-01"}]},\n'
             '  {"id": 8, "title": "Case", "price": 9, "reviews": [{"rating": "x"}]}\n ],\n "limit": 30}\n')
-    result = read_feed(write(tmp_path, "dummy.json", text))
+    result = read_feed(write(tmp_path, "dummy.json", text), options=USD)
     assert [(line, p.id) for line, p in result.products] == [(3, "7")]
     assert_rejected(result, {6: "reviews[0].rating: not a number: 'x'"})
     phone = result.products[0][1]
@@ -130,9 +131,11 @@ def test_json_object_wrapping_one_list_as_dummyjson_does(tmp_path: Path) -> None
 
 
 def test_json_single_object_is_one_product_and_named_list_wins(tmp_path: Path) -> None:
-    solo = read_feed(write(tmp_path, "solo.json", '\n{"id": 5, "title": "Solo", "price": 3, "tags": ["a", "b"]}\n'))
+    solo = read_feed(write(tmp_path, "solo.json", '\n{"id": 5, "title": "Solo", "price": 3, "tags": ["a", "b"]}\n'),
+                     options=USD)
     assert [(line, p.id, p.tags) for line, p in solo.products] == [(2, "5", ["a", "b"])]
-    wrapped = read_feed(write(tmp_path, "w.json", '{"errors": [],\n "items": [{"id": "W", "title": "w", "price": 1}]}'))
+    wrapped = read_feed(write(tmp_path, "w.json", '{"errors": [],\n "items": [{"id": "W", "title": "w", "price": 1}]}'),
+                        options=USD)
     assert [(line, p.id) for line, p in wrapped.products] == [(2, "W")]
 
 
@@ -186,7 +189,7 @@ def test_csv_rows_with_multiline_fields_and_column_count_errors(tmp_path: Path) 
             "C5,Mat,10,,,-1,\n"
             "C6,Cup,3,,,lots,\n"
             ",Nameless,3,,,,\n")
-    result = read_feed(write(tmp_path, "shop.csv", text))
+    result = read_feed(write(tmp_path, "shop.csv", text), options=USD)
     assert result.format == "csv"
     assert ids(result) == {"C1", "C2"}
     assert [line for line, _ in result.products] == [2, 4]
@@ -201,7 +204,7 @@ def test_csv_rows_with_multiline_fields_and_column_count_errors(tmp_path: Path) 
 
 def test_csv_unclosed_quote_and_oversized_field_reject_only_their_rows(tmp_path: Path) -> None:
     text = "id,title,price,description\n1,a,1," + "x" * 200_000 + "\n2,b,2,ok\n3,\"open,3\n4,d,4,\n"
-    result = read_feed(write(tmp_path, "odd.csv", text))
+    result = read_feed(write(tmp_path, "odd.csv", text), options=USD)
     assert ids(result) == {"2"}
     assert_rejected(result, {2: "unreadable row: field larger than field limit",
                              4: "the row runs to line 5: is a quote left open?"})
@@ -209,7 +212,7 @@ def test_csv_unclosed_quote_and_oversized_field_reject_only_their_rows(tmp_path:
 
 def test_mapping_renames_source_columns(tmp_path: Path) -> None:
     path = write(tmp_path, "odd.csv", "sku_code,name_of_item,cost,colour\nZ1,Blue Vase,12.00,blue\nZ2,,5,red\n")
-    result = read_feed(path, mapping=parse_mapping("SKU Code=id, name_of_item=title,cost=price"))
+    result = read_feed(path, mapping=parse_mapping("SKU Code=id, name_of_item=title,cost=price"), options=USD)
     assert ids(result) == {"Z1"}
     assert_rejected(result, {3: "missing title"})
     vase = result.products[0][1]
@@ -252,16 +255,20 @@ def test_whole_file_problems_are_feed_errors(tmp_path: Path) -> None:
         read_feed(write(tmp_path, "feed.csv", "id\n"), format="yaml")
     with pytest.raises(FeedError, match="cannot read"):
         read_feed(tmp_path / "missing.json")
-    (tmp_path / "latin.csv").write_bytes("id,title,price\n1,Caf\xe9,3\n".encode("latin-1"))
-    with pytest.raises(FeedError, match="not UTF-8"):
-        read_feed(tmp_path / "latin.csv")
+    (tmp_path / "latin.csv").write_bytes("id,title,price\n1,Caf\xe9,3 EUR\n".encode("latin-1"))
+    with pytest.raises(FeedError, match="not utf-8 text .* pass the right --encoding"):
+        read_feed(tmp_path / "latin.csv", options=ReadOptions(encoding="utf-8"))
+    with pytest.raises(FeedError, match="unknown encoding"):
+        read_feed(tmp_path / "latin.csv", options=ReadOptions(encoding="klingon"))
     with pytest.raises(FeedError, match="duplicate column"):
         read_feed(write(tmp_path, "dup.csv", "id,title,price,price\n1,a,1,2\n"))
-    assert set(FORMATS) == {"auto", "json", "jsonl", "csv", "merchant", "shopify"}
+    assert set(FORMATS) == {"auto", "json", "jsonl", "jsonld", "csv", "merchant", "shopify", "woocommerce", "magento",
+                            "vendure"}
 
 
 def test_explicit_format_overrides_the_extension(tmp_path: Path) -> None:
-    result = read_feed(write(tmp_path, "feed.txt", '{"id": "J1", "title": "A", "price": 1}\n'), format="jsonl")
+    result = read_feed(write(tmp_path, "feed.txt", '{"id": "J1", "title": "A", "price": 1}\n'), format="jsonl",
+                       options=USD)
     assert (result.format, ids(result)) == ("jsonl", {"J1"})
 
 
@@ -275,7 +282,7 @@ def test_html_to_text_keeps_paragraphs_and_unescapes() -> None:
 def test_dummyjson_catalog() -> None:
     if not DUMMYJSON.exists():
         pytest.skip(f"shared data not present: {DUMMYJSON}")
-    result = read_feed(DUMMYJSON)
+    result = read_feed(DUMMYJSON, options=USD)  # its prices are dollars, which the file never says
     assert (result.format, len(result.products), result.rejections) == ("json", 194, [])
     products = [product for _, product in result.products]
     assert sum(len(p.reviews) for p in products) > 194 and all(p.review_count == len(p.reviews) for p in products)

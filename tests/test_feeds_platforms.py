@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tools.catalog.feeds import FeedError, read_feed
-from feedkit import assert_rejected, ids, write
+from feedkit import USD, assert_rejected, ids, write
 
 
 # --- Google Merchant Center: TSV and RSS XML ----------------------------------------------------------
@@ -41,23 +41,24 @@ def test_merchant_tsv_groups_item_group_rows_into_one_product_with_variants(tmp_
     ]
     result = read_feed(write(tmp_path, "merchant.tsv", tsv(rows)))
     assert result.format == "merchant"
-    assert ids(result) == {"TEE", "K1", "P1"}
-    assert [line for line, _ in result.products] == [2, 3, 8]
-    assert_rejected(result, {5: "availability: unknown value 'maybe'", 6: "too few columns: expected 15, found 2",
-                             7: "duplicate id 'K1' (first on line 3)"})
+    assert ids(result) == {"TEE", "K1", "BAD1"}
+    assert [line for line, _ in result.products] == [2, 3, 5]
+    # P1's price names no currency, and the file has two (USD, EUR): refused, not guessed.
+    assert_rejected(result, {6: "too few columns: expected 15, found 2", 7: "duplicate id 'K1' (first on line 3)",
+                             8: "price: no currency (the price names none, nor does the file): pass --currency"})
+    assert [(n.line, n.reason) for n in result.notes] == [(5, "availability: unknown value 'maybe', read as available")]
     products = {p.id: p for _, p in result.products}
     tee = products["TEE"]
     assert tee.title == "Cotton Tee"
-    assert [(v.id, v.options, v.price, v.sale_price, v.available) for v in tee.variants] == [
-        ("TEE-R-M", {"color": "Red", "size": "M"}, 15.0, 12.0, True),
-        ("TEE-B-L", {"color": "Blue", "size": "L"}, 16.0, None, False)]
+    assert [(v.id, v.options, v.price, v.sale_price, v.available, v.gtin) for v in tee.variants] == [
+        ("TEE-R-M", {"color": "Red", "size": "M"}, 15.0, 12.0, True, "111"),
+        ("TEE-B-L", {"color": "Blue", "size": "L"}, 16.0, None, False, "333")]
     assert (tee.price, tee.sale_price, tee.available, tee.category) == (15.0, 12.0, True, ["Apparel", "Shirts"])
-    assert tee.attributes["color"] == "Red, Blue" and "gtin" not in tee.attributes  # gtin differs per row
+    assert tee.attributes["color"] == "Red, Blue" and tee.gtin is None  # gtin differs per row: on the variants
     kettle = products["K1"]
     assert (kettle.price, kettle.currency, kettle.available, kettle.url) == (30.0, "EUR", False, "https://s/k1")
     assert kettle.category == ["Home", "Kitchen", "Kettles"]  # google_product_category when no product_type
-    assert kettle.attributes["gtin"] == "222"
-    assert (products["P1"].currency, products["P1"].attributes["availability"]) == ("USD", "preorder")
+    assert kettle.gtin == "222"
 
 
 MERCHANT_XML = """<?xml version="1.0" encoding="UTF-8"?>
@@ -99,7 +100,7 @@ def test_merchant_rss_xml_items_with_their_lines(tmp_path: Path) -> None:
     lamp = result.products[0][1]
     assert (lamp.title, lamp.description, lamp.price, lamp.brand) == ("Desk Lamp", "Warm light", 24.5, "Lumo")
     assert lamp.category == ["Home", "Lighting"] and lamp.url == "https://store.example/x1"
-    assert lamp.attributes["shipping.country"] == "US"
+    assert lamp.shipping == [{"country": "US", "price": "4.99 USD"}]  # structured, not "US:4.99 USD" text
     assert result.products[1][1].currency == "GBP"
 
 
@@ -160,7 +161,7 @@ def test_shopify_rows_grouped_by_handle(tmp_path: Path) -> None:
     ]
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
-    result = read_feed(write(tmp_path, "products_export.csv", out.getvalue()))
+    result = read_feed(write(tmp_path, "products_export.csv", out.getvalue()), options=USD)
     assert result.format == "shopify"
     assert ids(result) == {"classic-tee", "mug"}
     assert [line for line, _ in result.products] == [2, 7]
@@ -179,5 +180,5 @@ def test_shopify_rows_grouped_by_handle(tmp_path: Path) -> None:
         ("TEE-R-M", {"color": "Red", "size": "M"}, 25.0, 20.0, 5),
         ("TEE-B-L", {"color": "Blue", "size": "L"}, 22.0, None, 0)]  # oversold (-2) counts as none left
     mug = products["mug"]
-    assert (mug.category, mug.variants[0].options, mug.available) == (["Kitchen"], {}, False)  # draft
+    assert (mug.category, mug.variants[0].options, mug.published, mug.listed) == (["Kitchen"], {}, False, False)  # draft
     assert mug.attributes["status"] == "draft"

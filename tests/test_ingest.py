@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from tools.catalog import commands, demo
+from tools.catalog.feeds import ReadOptions
 from tools.catalog.ingest import NothingIngested, ingest_file
 from tools.catalog.store import CatalogStore
 from tools.resources import demo_dir
@@ -24,7 +25,8 @@ DUMMYJSON = Path(__file__).resolve().parents[2] / "shared" / "data" / "dummyjson
 
 ROWS = [
     {"id": "S1", "title": "Trail running shoes", "brand": "Strider", "category": "Sports > Running",
-     "price": 120, "rating": 4.4, "stock": 3, "description": "Waterproof shoes with a grippy sole."},
+     "price": 120, "currency": "USD", "rating": 4.4, "stock": 3,  # the file's one currency: USD for every row
+     "description": "Waterproof shoes with a grippy sole."},
     {"id": "S2", "title": "Yoga mat, 6 mm", "brand": "Lotus", "category": "Sports > Yoga", "price": 25},
     {"id": "K1", "title": "Cast iron skillet", "brand": "Ironwood", "category": "Home > Kitchen", "price": 45,
      "rating": 4.8},
@@ -181,10 +183,16 @@ def test_default_catalog_fills_itself_from_the_demo_feed(tmp_path: Path, monkeyp
     home = tmp_path / "home" / "catalog"
     store = demo.open_catalog(progress_factory=progress, default_dir=home, demo_feed=feed)
     assert store.count() == len(ROWS) and sum(seen) == len(ROWS)
-    assert store.path == home.resolve()
+    assert store.path == (tmp_path / "home" / "demo").resolve()  # its own catalog, beside the merchant's
     assert demo.open_catalog(default_dir=home, demo_feed=feed).count() == len(ROWS)  # indexed once, not again
     named = demo.open_catalog(path=tmp_path / "mine", demo_feed=feed)
     assert named.count() == 0  # a named catalog holds only what was ingested into it
+    # The merchant's first ingest goes to the default catalog, which holds only their products; from then
+    # on searches use it, and the demo products never appear in it.
+    merchant = demo.open_catalog(default_dir=home)  # what `ingest` opens: no demo feed
+    assert merchant.path == home.resolve() and merchant.count() == 0
+    ingest_file(merchant, write_jsonl(tmp_path / "mine.jsonl", [{"id": "M1", "title": "Teapot", "price": "12 EUR"}]))
+    assert demo.open_catalog(default_dir=home, demo_feed=feed).ids() == ["M1"]
 
 
 def test_demo_feed_is_valid() -> None:
@@ -200,7 +208,7 @@ def dummyjson(tmp_path_factory: pytest.TempPathFactory) -> CatalogStore:
     if not DUMMYJSON.is_file():
         pytest.skip(f"DummyJSON catalog not found at {DUMMYJSON} (the shared data folder is absent)")
     store = CatalogStore.open(tmp_path_factory.mktemp("dummyjson"))
-    report = ingest_file(store, DUMMYJSON)
+    report = ingest_file(store, DUMMYJSON, options=ReadOptions(currency="USD"))  # its prices are dollars
     assert report.ingested == store.count() == 194 and report.rejected == 0
     return store
 
@@ -209,3 +217,31 @@ def test_dummyjson_dense_search(dummyjson: CatalogStore) -> None:
     top = dummyjson.get_many([doc_id for doc_id, _ in dummyjson.dense("smartphone", None, 5)])
     assert any("smartphones" in p.category for p in top), [p.title for p in top]
     assert "smartphones" in dummyjson.categories()
+
+
+def test_cli_ingest_help_lists_formats_and_options(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    commands.register(parser.add_subparsers(dest="command"))
+    with pytest.raises(SystemExit):
+        parser.parse_args(["ingest", "--help"])
+    text = capsys.readouterr().out
+    for word in ("--currency", "--decimal", "--delimiter", "--encoding", "woocommerce", "magento", "jsonld",
+                 "vendure", "shopify", "merchant", "offers.price=price"):
+        assert word in text, word
+
+
+def test_cli_ingest_options_currency_decimal_delimiter_and_warnings(tmp_path: Path) -> None:
+    catalog = str(tmp_path / "catalog")
+    feed = tmp_path / "excel.csv"
+    feed.write_bytes("id;title;price;availability\nE1;Sofá;4.500;in stock\nE2;Mesa;120;ask us\n".encode("cp1252"))
+    code, out = run_cli("ingest", str(feed), "--catalog", catalog)
+    assert code == 1 and "no currency" in out
+    code, out = run_cli("ingest", str(feed), "--catalog", catalog, "--currency", "eur")
+    assert code == 0 and "ambiguous price '4.500'" in out and "prices in EUR" in out
+    code, out = run_cli("ingest", str(feed), "--catalog", catalog, "--currency", "EUR", "--decimal", ",",
+                        "--delimiter", ";", "--encoding", "cp1252")
+    assert code == 0 and "rejected 0" in out and "Kept with a warning" in out and "ask us" in out
+    store = CatalogStore.open(tmp_path / "catalog")
+    assert (store.get("E1").title, store.get("E1").price, store.get("E1").currency) == ("Sofá", 4500.0, "EUR")
+    with pytest.raises(SystemExit):
+        run_cli("ingest", str(feed), "--catalog", catalog, "--currency", "euro")

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tools.catalog.feeds import ReadOptions
 from tools.catalog.ingest import ingest_file
 from tools.catalog.lexical import lexical_index
 from tools.catalog.product import Product
@@ -21,7 +22,7 @@ DUMMYJSON_LABELS = SHARED / "labels" / "dummyjson_search_dev.jsonl"
 
 ROWS: list[dict[str, Any]] = [
     {"id": "H1", "title": "Sonique Wireless Noise Cancelling Headphones", "brand": "Sonique",
-     "category": "Electronics > Headphones", "price": 149.0, "rating": 4.6, "stock": 5,
+     "category": "Electronics > Headphones", "price": 149.0, "currency": "USD", "rating": 4.6, "stock": 5,
      "description": "Over-ear Bluetooth headphones with 40 hour battery."},
     {"id": "H2", "title": "Audiora Wired Studio Headphones", "brand": "Audiora",
      "category": "Electronics > Headphones", "price": 59.0, "rating": 4.1, "stock": 0,
@@ -203,7 +204,7 @@ def dummyjson(tmp_path_factory: pytest.TempPathFactory) -> CatalogStore:
     if not DUMMYJSON.exists():
         pytest.skip(f"shared data not present: {DUMMYJSON}")
     catalog = CatalogStore.open(tmp_path_factory.mktemp("dummyjson") / "catalog")
-    ingest_file(catalog, DUMMYJSON)
+    ingest_file(catalog, DUMMYJSON, options=ReadOptions(currency="USD"))  # DummyJSON prices are dollars
     return catalog
 
 

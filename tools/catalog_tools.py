@@ -62,7 +62,7 @@ def search_catalog(
         raise ToolError(f"min_price {min_price} is above max_price {max_price}; swap or drop one")
     found = ctx.deps.catalog.search(query, max_price=max_price, min_price=min_price, category=category,
                                         brand=brand, min_rating=min_rating, in_stock=in_stock, limit=limit)
-    results = [dict(hit.product.summary(), score=round(hit.score, 3), why=hit.why) for hit in found.hits]
+    results = [dict(hit.summary(), score=round(hit.score, 3), why=hit.why) for hit in found.hits]
     out: dict[str, Any] = {"query": found.query, "understood": found.understood, "results": results}
     if results and all(not h.lexical for h in found.hits) and max(h.dense or 0.0 for h in found.hits) < WEAK_MATCH:
         out["weak"] = True

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from tools.app import add_catalog_args, open_catalog, progress_bars
 from tools.catalog.embed import EmbedderUnavailable, make_embedder
-from tools.catalog.feeds import FORMATS, FeedError, parse_mapping
+from tools.catalog.feeds import FORMATS, FeedError, ReadOptions, parse_mapping
 from tools.catalog.ingest import IngestReport, NothingIngested, ingest_file
 from tools.catalog.store import EmbedderMismatch
 
@@ -23,12 +23,20 @@ SHOWN_REJECTIONS = 20
 
 def register(subparsers: Any) -> None:
     """Add `ingest` and `search` to the CLI's subparsers."""
-    ingest = subparsers.add_parser("ingest", help="add or update products from a feed file",
-                                   description="Ingest a product feed into a catalog; unchanged rows are skipped.")
-    ingest.add_argument("file", metavar="FILE", help="the feed: JSON, JSON Lines, CSV, Merchant (TSV/XML), Shopify CSV")
+    ingest = subparsers.add_parser(
+        "ingest", help="add or update products from a feed file", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Ingest a product feed into a catalog; unchanged rows are skipped.", epilog=_FORMATS_HELP)
+    ingest.add_argument("file", metavar="FILE", help="the feed file (formats below)")
     ingest.add_argument("--format", choices=FORMATS, default="auto", help="feed format (default: from the file)")
     ingest.add_argument("--map", metavar="SRC=DST,...", dest="mapping",
-                        help="rename source fields to ours first, e.g. name=title,cost=price")
+                        help="rename source fields to ours first, e.g. name=title,cost=price; dotted paths reach "
+                             "into nested JSON: offers.price=price")
+    ingest.add_argument("--currency", metavar="CODE", type=_currency_code,
+                        help="currency of prices that name none (default: the file's one currency, else refused)")
+    ingest.add_argument("--decimal", choices=[",", "."], metavar="{,|.}",
+                        help="decimal mark, settles '4.500' (default: from the file's other prices or the currency)")
+    ingest.add_argument("--delimiter", type=_delimiter, help="CSV delimiter: , ; tab | (default: sniffed)")
+    ingest.add_argument("--encoding", help="text encoding, e.g. cp1252, utf-16 (default: byte-order mark, then detected)")
     ingest.add_argument("--prune", action="store_true", help="delete catalog products absent from this file")
     ingest.add_argument("--report", metavar="FILE", help="where to write rejected rows (.jsonl or .csv)")
     _catalog_args(ingest, "(default: your default catalog, without the demo products)")
@@ -47,6 +55,34 @@ def register(subparsers: Any) -> None:
     search.add_argument("--json", action="store_true", help="print the hits as a JSON list and nothing else")
     _catalog_args(search, "(default: the demo catalog)")
     search.set_defaults(func=cmd_search)
+
+
+_FORMATS_HELP = """formats (--format auto tells them from the name and the header):
+  json, jsonl      an array, a {"products": [...]} wrapper or one object per line; variants inline
+                   (Medusa-style `prices` lists too); --map with dotted paths for other nesting
+  jsonld           schema.org Product / ProductGroup (hasVariant) with Offer / AggregateOffer, in .jsonld,
+                   .json or the ld+json blocks of a saved .html page
+  csv              a header row (delimiter sniffed); English, pt, es, de, fr, it and nl column names
+  merchant         Google Merchant Center TSV/CSV or RSS/Atom XML; item_group_id rows become variants
+  shopify          Shopify product export (Handle, Variant Price, ...)
+  woocommerce      WooCommerce product export: simple, variable + variations, grouped, external
+  magento          Magento 2 import/export: configurables with their children, category paths
+  vendure          Vendure product import: variant rows under their product, brand/category facets
+drafts, unpublished and hidden products are kept but never shown in searches"""
+
+
+def _currency_code(text: str) -> str:
+    if not (len(text) == 3 and text.isalpha()):
+        raise argparse.ArgumentTypeError(f"expected a three-letter currency code such as EUR, got {text!r}")
+    return text.upper()
+
+
+def _delimiter(text: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    text = named.get(text.lower(), text)
+    if len(text) != 1:
+        raise argparse.ArgumentTypeError(f"expected one character (or tab), got {text!r}")
+    return text
 
 
 def _catalog_args(parser: argparse.ArgumentParser, default: str) -> None:
@@ -71,8 +107,10 @@ def cmd_ingest(args: argparse.Namespace, console: Console) -> int:
     try:
         mapping = parse_mapping(args.mapping) if args.mapping else None
         store = open_catalog(args.catalog, args.chroma_url, None, _embedder(args), demo=False)
+        options = ReadOptions(currency=args.currency, decimal=args.decimal, delimiter=args.delimiter,
+                              encoding=args.encoding)
         report = ingest_file(store, args.file, format=args.format, mapping=mapping, prune=args.prune,
-                             report_path=args.report, progress_factory=progress_bars(console))
+                             report_path=args.report, progress_factory=progress_bars(console), options=options)
     except NothingIngested as error:
         console.print(f"[bold red]Nothing ingested:[/] {escape(str(error))}")
         print_rejections(console, error.rejections)
@@ -87,14 +125,16 @@ def cmd_ingest(args: argparse.Namespace, console: Console) -> int:
 def _print_ingest(console: Console, report: IngestReport, location: str) -> None:
     colour = "green" if not report.rejected else "yellow"
     console.print(f"[{colour}]{escape(report.summary())}[/]", soft_wrap=True)  # keep the path copyable
-    console.print(f"[dim]{escape(report.file)} ({report.format}) → {escape(location)}[/]")
+    settled = f", prices in {report.currency}" if report.currency else ""
+    console.print(f"[dim]{escape(report.file)} ({report.format}{escape(settled)}) → {escape(location)}[/]")
     print_rejections(console, report.rejections)
+    print_rejections(console, report.notes, "Kept with a warning")
 
 
-def print_rejections(console: Console, rejections: list[Any]) -> None:
+def print_rejections(console: Console, rejections: list[Any], title: str = "Rejected rows") -> None:
     if not rejections:
         return
-    table = Table("line", "product id", "reason", title=f"Rejected rows ({len(rejections)})",
+    table = Table("line", "product id", "reason", title=f"{title} ({len(rejections)})",
                   header_style="bold yellow", title_justify="left")
     for r in rejections[:SHOWN_REJECTIONS]:
         table.add_row(str(r.line), escape(r.product_id or ""), escape(r.reason))
@@ -138,8 +178,10 @@ def cmd_search(args: argparse.Namespace, console: Console) -> int:
 def hit_row(hit: Any) -> dict[str, Any]:
     """One search hit as plain JSON-able data."""
     product = hit.product
-    return {"id": product.id, "title": product.title, "price": product.effective_price, "rating": product.rating,
+    summary = hit.summary()
+    return {"id": product.id, "title": product.title, "price": summary["price"], "rating": product.rating,
             "score": round(float(hit.score), 4), "why": hit.why, "brand": product.brand,
-            "category": product.category_path, "in_stock": product.in_stock, "currency": product.currency,
+            "category": product.category_path, "in_stock": summary["in_stock"], "currency": product.currency,
+            "variant": summary.get("variant"),
             "dense": None if hit.dense is None else round(float(hit.dense), 4),
             "lexical": None if hit.lexical is None else round(float(hit.lexical), 4)}

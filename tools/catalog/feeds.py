@@ -1,25 +1,37 @@
-"""Merchant feeds (JSON, JSON Lines, CSV, Google Merchant Center, Shopify) read into Products.
+"""Merchant feeds (JSON, JSON Lines, JSON-LD, CSV, Google Merchant Center, Shopify, WooCommerce, Magento 2)
+read into Products.
 
 A bad row never stops a feed: it becomes a Rejection naming the file, the line and the reason, while the
-good rows go in. Only a file that cannot be read as a whole raises FeedError.
+good rows go in; an odd but harmless value becomes a Note. Only a file that cannot be read as a whole raises
+FeedError. Nothing is guessed silently: a price that names no currency takes the file's one currency or
+--currency, and "4.500" takes the file's decimal mark, the currency's convention or --decimal.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from .feeds_decode import decode
 from .feeds_json import looks_like_jsonl, read_json, read_jsonl
-from .feeds_records import FeedError, Rejection, RowError, apply_mapping, build_product
+from .feeds_jsonld import is_jsonld, read_jsonld
+from .feeds_synonyms import header_synonyms
+from .feeds_records import FeedError, Note, ReadOptions, Rejection, RowError, apply_mapping, build_product, field_of
+from .feeds_settle import settle
 from .feeds_shopify import is_shopify_header, read_shopify
 from .feeds_tabular import group_variants, is_merchant_header, read_merchant, read_table, sniff_delimiter
+from .feeds_magento import is_magento_header, read_magento
+from .feeds_vendure import is_vendure_header, read_vendure
+from .feeds_woo import is_woo_header, read_woo
 from .product import Product
 
-__all__ = ["FORMATS", "FeedError", "FeedResult", "Rejection", "parse_mapping", "read_feed"]
+__all__ = ["FORMATS", "FeedError", "FeedResult", "Note", "ReadOptions", "Rejection", "parse_mapping", "read_feed"]
 
-FORMATS = ("auto", "json", "jsonl", "csv", "merchant", "shopify")
-_BY_EXTENSION = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".xml": "merchant",
+FORMATS = ("auto", "json", "jsonl", "jsonld", "csv", "merchant", "shopify", "woocommerce", "magento", "vendure")
+_TABLES = {"shopify": read_shopify, "woocommerce": read_woo, "magento": read_magento, "vendure": read_vendure}
+_BY_EXTENSION = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".jsonld": "jsonld", ".xml": "merchant",
                  ".rss": "merchant", ".atom": "merchant", ".tsv": "merchant"}
 
 
@@ -30,31 +42,41 @@ class FeedResult:
     products: list[tuple[int, Product]]
     rejections: list[Rejection]
     format: str
+    notes: list[Note] = field(default_factory=list)
+    options: ReadOptions = ReadOptions()  # as settled from the file (the currency and decimal mark it used)
 
 
-def read_feed(path: str | Path, format: str = "auto", mapping: dict[str, str] | None = None) -> FeedResult:
-    """Read one feed file; `mapping` renames source fields to ours first ({"name_of_item": "title"})."""
+def read_feed(path: str | Path, format: str = "auto", mapping: dict[str, str] | None = None,
+              options: ReadOptions | None = None) -> FeedResult:
+    """Read one feed file; `mapping` renames source fields to ours first ({"name_of_item": "title"}, and
+    dotted paths into nested JSON: {"offers.price": "price"})."""
     if format not in FORMATS:
         raise FeedError(f"unknown feed format {format!r}; expected one of {', '.join(FORMATS)}")
+    options = options or ReadOptions()
     path, source = Path(path), str(path)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise FeedError(f"cannot read {source}: {error.strerror or error}") from None
-    text = _decode(data)
-    if text is None and not (format in ("auto", "merchant") and data.lstrip().startswith(b"<")):
-        raise FeedError(f"{source}: not UTF-8 text")  # only XML may declare another encoding
+    is_xml = format in ("auto", "merchant") and path.suffix.lower() not in (".html", ".htm") and \
+        data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    text = None if is_xml and options.encoding is None else decode(data, options.encoding, source)
     if format == "auto":
-        format = _detect(path, text, source)
+        format = _detect(path, text, source, is_xml, options)
     if not data.strip() or (text is not None and not text.strip()):
-        return FeedResult([], [], format)
-    if format == "shopify":
-        products, rejections = read_shopify(text or "", source, mapping)
+        return FeedResult([], [], format, [], options)
+    notes: list[Note] = []
+    if format in _TABLES:
+        records, rejections = read_table(text or "", source, options.delimiter or sniff_delimiter(text or ""))
+        records = [(line, apply_mapping(header_synonyms(record), mapping)) for line, record in records]
+        options = settle(records, options)
+        products, more = _TABLES[format](records, source, options, notes)
+        rejections += more
     else:
-        products, rejections = _read_records(format, data, text, source, mapping)
+        products, rejections, options = _read_records(format, data, text, source, mapping, options, notes)
     products, duplicates = _without_duplicates(products, source)
     rejections = sorted(rejections + duplicates, key=lambda rejection: rejection.line)
-    return FeedResult(products, rejections, format)
+    return FeedResult(products, rejections, format, sorted(notes, key=lambda note: note.line), options)
 
 
 def parse_mapping(text: str) -> dict[str, str]:
@@ -74,55 +96,78 @@ def parse_mapping(text: str) -> dict[str, str]:
     return mapping
 
 
-def _decode(data: bytes) -> str | None:
-    try:
-        return data.decode("utf-8-sig")  # Excel writes a byte-order mark at the start of CSV exports
-    except UnicodeDecodeError:
-        return None
-
-
-def _detect(path: Path, text: str | None, source: str) -> str:
+def _detect(path: Path, text: str | None, source: str, is_xml: bool, options: ReadOptions) -> str:
     """Format from the extension; for .csv and .txt also from the header row."""
     suffix = path.suffix.lower()
+    if suffix in (".json", ".html", ".htm") and text is not None and is_jsonld(text):
+        return "jsonld"
     if suffix == ".json" and text is not None and looks_like_jsonl(text):
         return "jsonl"  # JSON Lines saved with a .json name
     if suffix in _BY_EXTENSION:
         return _BY_EXTENSION[suffix]
+    if is_xml and suffix in (".txt", ""):
+        return "merchant"
     if suffix in (".csv", ".txt") and text is not None:
+        delimiter = options.delimiter or sniff_delimiter(text)
         header = next(csv.reader([next((line for line in text.splitlines() if line.strip()), "")],
-                                 delimiter=sniff_delimiter(text)), [])
-        if is_shopify_header(header):
-            return "shopify"
-        if is_merchant_header(text) or (suffix == ".txt" and "\t" in text.partition("\n")[0]):
+                                 delimiter=delimiter), [])
+        for name, test in (("shopify", is_shopify_header), ("woocommerce", is_woo_header),
+                           ("magento", is_magento_header), ("vendure", is_vendure_header)):
+            if test(header):
+                return name
+        if is_merchant_header(header) or (suffix == ".txt" and delimiter == "\t"):
             return "merchant"
         if suffix == ".csv":
             return "csv"
     raise FeedError(f"cannot tell the format of {source} from its name; pass a format, one of {', '.join(FORMATS[1:])}")
 
 
-def _read_records(format: str, data: bytes, text: str | None, source: str,
-                  mapping: dict[str, str] | None) -> tuple[list[tuple[int, Product]], list[Rejection]]:
+def _read_records(format: str, data: bytes, text: str | None, source: str, mapping: dict[str, str] | None,
+                  options: ReadOptions, notes: list[Note]) -> tuple[list[tuple[int, Product]], list[Rejection], ReadOptions]:
     """The formats where each record is one product (Merchant groups variants afterwards)."""
+    records: list[tuple[int, dict[str, Any]]]
     if format == "merchant":
-        records, rejections = read_merchant(data, text, source)
+        records, rejections = read_merchant(data, text, source, options.delimiter)
     elif format == "json":
         records, rejections = read_json(text or "", source)
     elif format == "jsonl":
         records, rejections = read_jsonl(text or "", source)
+    elif format == "jsonld":
+        records, rejections = read_jsonld(text or "", source)
     else:
-        records, rejections = read_table(text or "", source)
+        records, rejections = read_table(text or "", source, options.delimiter or sniff_delimiter(text or ""))
+        records = [(line, header_synonyms(record)) for line, record in records]
+    records = [(line, apply_mapping(record, mapping)) for line, record in records]
+    if format == "csv" and records:
+        _check_columns(list(records[0][1]), source)
+    options = settle(records, options)
     products = []
     for line, record in records:
+        said: list[str] = []
         try:
-            products.append((line, build_product(apply_mapping(record, mapping))))
+            product = build_product(record, options, said)
         except RowError as error:
             rejections.append(Rejection(source, line, error.reason, error.product_id))
+            continue
+        products.append((line, product))
+        notes += [Note(source, line, message, product.id) for message in said]
     if format == "merchant":
         # Row ids must be unique before rows are folded into variants of their item group.
         products, duplicates = _without_duplicates(products, source)
         products, bad_groups = group_variants(products, source)
         rejections += duplicates + bad_groups
-    return products, rejections
+    return products, rejections, options
+
+
+def _check_columns(columns: list[str], source: str) -> None:
+    """A header with no column we read as id, title or price is a file to map, not rows to reject one by one."""
+    found = {field_of(column) for column in columns}
+    missing = [name for name in ("id", "title", "price") if name not in found]
+    if missing:
+        example = ",".join(f"{column}={name}" for column, name in zip(
+            [c for c in columns if field_of(c) is None], missing))
+        raise FeedError(f"{source}: no column is read as {', '.join(missing)} (columns: {', '.join(columns)}); "
+                        f"name them with --map, e.g. --map '{example}'")
 
 
 def _without_duplicates(products: list[tuple[int, Product]], source: str) -> tuple[list[tuple[int, Product]], list[Rejection]]:

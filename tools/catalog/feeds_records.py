@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-import functools
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from .feeds_fields import ReadOptions, availability, image_list, published, structured, visibility
 from .feeds_html import html_to_text, looks_like_html
-from .money import MoneyError, parse_money
-from .product import MAX_TEXT, Product, Variant
+from .feeds_nested import reviews as _reviews
+from .feeds_nested import variants as _variants
+from .feeds_values import RowError, money, norm_key
+from .feeds_values import as_list as _as_list
+from .feeds_values import category as _category
+from .feeds_values import flatten as _flatten
+from .feeds_values import is_blank as _is_blank
+from .feeds_values import kind as _kind
+from .feeds_values import number as _number
+from .feeds_values import tags as _tags
+from .feeds_values import text as _text
+from .feeds_values import whole as _whole
+from .product import Product, Variant
 
-__all__ = ["FeedError", "Rejection", "RowError", "apply_mapping", "build_product", "field_of", "norm_key"]
+__all__ = ["FeedError", "Note", "ReadOptions", "Rejection", "RowError", "apply_mapping", "build_product",
+           "field_of", "money", "norm_key", "validation_reason"]
 
 
 class FeedError(Exception):
@@ -31,26 +42,30 @@ class Rejection:
     product_id: str | None = None
 
 
-class RowError(ValueError):
-    """One record cannot become a product; the message is the human reason."""
-
-    def __init__(self, reason: str, product_id: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.product_id = product_id
+class Note(Rejection):
+    """Something odd in a row that was kept anyway (an unknown availability, a broken image URL)."""
 
 
 # Our field name -> the source names that mean it, best first. Keys are compared after norm_key().
 _ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "product_id", "item_id", "offer_id", "sku"),
+    "id": ("id", "product_id", "item_id", "offer_id", "sku", "product_code", "handle"),
     "title": ("title", "name", "product_name", "item_name"),
     "description": ("description", "body_html", "body", "long_description", "desc", "summary"),
-    "brand": ("brand", "vendor", "manufacturer"),
+    "brand": ("brand", "vendor", "manufacturer", "brands"),
     "category": ("category", "categories", "category_path", "product_type", "product_category",
                  "google_product_category", "type"),
     "price": ("price", "regular_price", "list_price"),
     "currency": ("currency", "currency_code", "price_currency"),
     "sale_price": ("sale_price", "special_price", "discount_price"),
+    "sale_dates": ("sale_price_effective_date", "sale_dates"),
+    "gtin": ("gtin", "barcode", "ean", "upc", "isbn", "gtin13", "gtin12", "gtin14", "gtin8", "jan"),
+    "mpn": ("mpn",),
+    "condition": ("condition", "item_condition"),
+    "shipping": ("shipping",),
+    "tax": ("tax",),
+    "published": ("published", "status", "product_online", "is_published", "enabled"),
+    "visibility": ("visibility", "visibility_in_catalog", "catalog_visibility"),
+    "backorder": ("backorders", "backorders_allowed", "allow_backorders", "backorder"),
     "rating": ("rating", "average_rating", "avg_rating", "stars"),
     "review_count": ("review_count", "reviews_count", "num_reviews", "number_of_reviews", "rating_count"),
     "stock": ("stock", "quantity", "qty", "inventory", "inventory_quantity", "stock_quantity"),
@@ -58,27 +73,14 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "keywords"),
     "reviews": ("reviews",),
     "url": ("url", "link", "product_url"),
-    "image_url": ("image_url", "image_link", "image", "images", "image_src", "thumbnail", "picture"),
+    "image_url": ("image_url", "image_link", "image", "images", "image_src", "thumbnail", "picture",
+                  "base_image", "featured_asset", "additional_image_link", "additional_images"),
     "variants": ("variants",),
     "attributes": ("attributes", "specs", "specifications"),
 }
 _FIELD_OF = {alias: field for field, aliases in _ALIASES.items() for alias in aliases}
 # A second image or link is noise in a descriptive attribute (it would pollute the search text).
 _DROP_LOSERS = {"url", "image_url"}
-_AVAILABLE = {"in stock", "instock", "available", "low stock", "limited availability", "preorder",
-              "pre order", "backorder", "back order", "true", "yes", "y", "1"}
-_UNAVAILABLE = {"out of stock", "outofstock", "sold out", "soldout", "discontinued", "unavailable",
-                "not available", "false", "no", "n", "0"}
-_PLAIN_AVAILABILITY = {"in stock", "instock", "available", "out of stock", "outofstock", "true", "false",
-                       "yes", "no", "y", "n", "1", "0"}
-
-
-@functools.lru_cache(maxsize=4096)  # every row repeats the same few keys
-def norm_key(key: str) -> str:
-    """'availabilityStatus', 'Review Count', 'g:image_link' -> 'availability_status', 'review_count', 'image_link'."""
-    key = key.strip().rsplit(":", 1)[-1]  # XML-style namespace prefixes such as Merchant's "g:"
-    key = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)
-    return re.sub(r"[\s\-.]+", "_", key).lower()
 
 
 def field_of(key: str) -> str | None:
@@ -87,7 +89,11 @@ def field_of(key: str) -> str | None:
 
 
 def apply_mapping(record: dict[str, Any], mapping: dict[str, str] | None) -> dict[str, Any]:
-    """Rename source fields to ours ('Item Name' matches item_name); a renamed field wins over its namesake."""
+    """Rename source fields to ours ('Item Name' matches item_name); a renamed field wins over its namesake.
+
+    A dotted source reaches into nested objects ("offers.price", "variants.0.sku"; in a list without an
+    index, the first item), as in the JSON of Medusa or schema.org.
+    """
     if not mapping:
         return record
     by_norm = {norm_key(source): target for source, target in mapping.items()}
@@ -99,15 +105,37 @@ def apply_mapping(record: dict[str, Any], mapping: dict[str, str] | None) -> dic
             renamed[target] = value
         else:
             kept[key] = value
+    for source, target in mapping.items():
+        if "." in source and source not in record and target not in renamed:
+            value = _at_path(record, source.split("."))
+            if value is not None:
+                renamed[target] = value
     return {**kept, **renamed}
 
 
-def build_product(record: dict[str, Any]) -> Product:
-    """Interpret one record's fields and validate the Product; raise RowError with a short reason."""
+def _at_path(value: Any, path: list[str]) -> Any:
+    for step in path:
+        if isinstance(value, list):
+            if step.isdigit():
+                value = value[int(step)] if int(step) < len(value) else None
+                continue
+            value = value[0] if value else None
+        if not isinstance(value, dict):
+            return None
+        value = value.get(step, next((v for k, v in value.items() if norm_key(str(k)) == norm_key(step)), None))
+    return value
+
+
+def build_product(record: dict[str, Any], options: ReadOptions = ReadOptions(),
+                  notes: list[str] | None = None) -> Product:
+    """Interpret one record's fields and validate the Product; raise RowError with a short reason.
+
+    What is odd but harmless (an unknown availability value, a broken image URL) is appended to `notes`.
+    """
     fields, extras, blank = _canonical(record)
     product_id = _product_id(fields.get("id"), "id" in blank)
     try:
-        kwargs = _product_kwargs(fields, extras, product_id)
+        kwargs = _product_kwargs(fields, extras, product_id, options, notes if notes is not None else [])
         return Product(**kwargs)
     except RowError as error:
         raise RowError(error.reason, product_id) from None
@@ -142,10 +170,14 @@ def _short_message(item: Any) -> str:
 
 
 def _canonical(record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], set[str]]:
-    """Split a record into our fields (best alias wins), leftover source fields, and fields seen blank."""
+    """Split a record into our fields (best alias wins), leftover source fields, and fields seen blank.
+
+    Every image field counts (image_link, then additional_image_link ...): they are joined into one list.
+    """
     best: dict[str, tuple[int, str, Any]] = {}
     extras: dict[str, Any] = {}
     blank: set[str] = set()
+    images: list[tuple[int, Any]] = []
     for key, value in record.items():
         alias = norm_key(str(key))
         field = _FIELD_OF.get(alias)
@@ -155,17 +187,20 @@ def _canonical(record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], 
         if _is_blank(value):
             blank.add(field)
             continue
+        if field == "image_url":
+            images.append((_ALIASES[field].index(alias), value))
+            continue
         candidate = (_ALIASES[field].index(alias), str(key), value)
         loser = candidate
         if field not in best or candidate[0] < best[field][0]:
             loser, best[field] = best.get(field), candidate
         if loser is not None and field not in _DROP_LOSERS:
             extras[loser[1]] = loser[2]  # e.g. DummyJSON's "sku" beside its "id" is still worth keeping
-    return {field: value for field, (_, _, value) in best.items()}, extras, blank
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    fields = {field: value for field, (_, _, value) in best.items()}
+    if images:
+        fields["image_url"] = [item for _, value in sorted(images, key=lambda pair: pair[0])
+                               for item in _as_list(value)]
+    return fields, extras, blank
 
 
 def _product_id(value: Any, seen_blank: bool) -> str:
@@ -176,11 +211,22 @@ def _product_id(value: Any, seen_blank: bool) -> str:
     return _text("id", value)
 
 
-def _product_kwargs(fields: dict[str, Any], extras: dict[str, Any], product_id: str) -> dict[str, Any]:
+def _product_kwargs(fields: dict[str, Any], extras: dict[str, Any], product_id: str, options: ReadOptions,
+                    notes: list[str]) -> dict[str, Any]:
     if "title" not in fields:
         raise RowError("missing title")
+    stated = _text("currency", fields["currency"]).upper() if "currency" in fields else None
+    if stated is not None and not re.fullmatch(r"[A-Z]{3}", stated):
+        raise RowError(f"currency: expected a three-letter code such as USD, got {fields['currency']!r}")
+    variants: list[Variant | dict[str, Any]] = []
+    if "variants" in fields:
+        variants, found = _variants(fields["variants"], stated or options.currency, options)
+        stated = stated or found
     if "price" not in fields:
-        raise RowError("missing price")
+        priced = [v for v in variants if isinstance(v, dict) and isinstance(v.get("price"), float)]
+        if not priced:
+            raise RowError("missing price" + (" (on the product and on every variant)" if variants else ""))
+        fields["price"] = min(v["price"] for v in priced)  # the "from" price
     attributes: dict[str, str] = {}
     if "attributes" in fields:
         if not isinstance(fields["attributes"], dict):
@@ -188,21 +234,32 @@ def _product_kwargs(fields: dict[str, Any], extras: dict[str, Any], product_id: 
         _flatten("", fields["attributes"], attributes)
     for key, value in extras.items():
         _flatten(key, value, attributes)
-    price, currency = _money("price", fields["price"], fields.get("currency"))
-    kwargs: dict[str, Any] = {"id": product_id, "title": _text("title", fields["title"]),
+    price, currency = money("price", fields["price"], stated or options.currency, options)
+    kwargs: dict[str, Any] = {"id": product_id, "title": _text("title", fields["title"], single_line=True),
                               "price": price, "currency": currency, "attributes": attributes}
     if "sale_price" in fields:
-        sale, _ = _money("sale_price", fields["sale_price"], currency)
-        if sale < price:  # a "sale" at or above the price is no sale: keep the row, drop the claim
+        sale, sale_currency = money("sale_price", fields["sale_price"], currency, options)
+        if sale_currency != currency:
+            notes.append(f"sale_price {fields['sale_price']!r} is in {sale_currency}, the price in {currency}: "
+                         f"sale price ignored")
+        elif sale < price:  # a "sale" at or above the price is no sale: keep the row, drop the claim
             kwargs["sale_price"] = sale
     if "description" in fields:
         text = _text("description", fields["description"])
         kwargs["description"] = html_to_text(text) if looks_like_html(text) else text
-    for name in ("brand", "url"):
+    for name in ("brand", "url", "gtin", "mpn", "condition", "sale_dates"):
         if name in fields:
-            kwargs[name] = _text(name, fields[name])
+            kwargs[name] = _text(name, fields[name], single_line=True)
+    if "condition" in kwargs:
+        kwargs["condition"] = kwargs["condition"].rsplit("/", 1)[-1].removesuffix("Condition").lower()
     if "image_url" in fields:
-        kwargs["image_url"] = _first_text("image_url", fields["image_url"])
+        good, bad = image_list(fields["image_url"])
+        notes += [f"broken image URL {url!r} skipped" for url in bad]
+        if good:
+            kwargs["image_url"], kwargs["images"] = good[0], good
+    for name in ("shipping", "tax"):
+        if name in fields:
+            kwargs[name] = structured(fields[name], name)
     if "category" in fields:
         kwargs["category"] = _category(fields["category"])
     if "tags" in fields:
@@ -213,175 +270,44 @@ def _product_kwargs(fields: dict[str, Any], extras: dict[str, Any], product_id: 
         kwargs["stock"] = _whole("stock", fields["stock"])
         if kwargs["stock"] < 0:
             raise RowError(f"stock: must be >= 0 (got {kwargs['stock']})")
-    if "availability" in fields:
-        kwargs["available"], label = _availability(fields["availability"])
-        if label not in _PLAIN_AVAILABILITY:
-            attributes["availability"] = label  # "preorder", "low stock": worth telling a shopper
+    _flags(fields, kwargs, attributes, notes)
     if "reviews" in fields:
         kwargs["reviews"] = _reviews(fields["reviews"])
     if "review_count" in fields:
         kwargs["review_count"] = _whole("review_count", fields["review_count"])
     elif kwargs.get("reviews"):
         kwargs["review_count"] = len(kwargs["reviews"])
-    if "variants" in fields:
-        kwargs["variants"] = _variants(fields["variants"], currency)
+    if variants:
+        kwargs["variants"] = variants
     return kwargs
 
 
-def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
+def _flags(fields: dict[str, Any], kwargs: dict[str, Any], attributes: dict[str, str], notes: list[str]) -> None:
+    """Availability, backorder, publish and visibility; an unknown value is a note and the default stays."""
+    if "availability" in fields:
+        known = availability(fields["availability"])
+        if known is None:
+            notes.append(f"availability: unknown value {fields['availability']!r}, read as available")
+        else:
+            kwargs["available"], label = known
+            kwargs["backorder"] = label == "backorder"
+            if label in ("preorder", "backorder"):
+                attributes["availability"] = label  # worth telling a shopper
+    if "backorder" in fields:
+        allowed = published(fields["backorder"])  # "yes"/"no"/"notify"/"1"
+        if allowed is not None or str(fields["backorder"]).strip().lower() == "notify":
+            kwargs["backorder"] = kwargs.get("backorder", False) or allowed is not False
+    if "published" in fields:
+        flag = published(fields["published"])
+        if flag is None:
+            notes.append(f"published/status: unknown value {fields['published']!r}, read as published")
+        else:
+            kwargs["published"] = flag
+    if "visibility" in fields:
+        shown = visibility(fields["visibility"])
+        if shown is None:
+            notes.append(f"visibility: unknown value {fields['visibility']!r}, read as visible")
+        else:
+            kwargs["visibility"] = shown
 
 
-def _text(name: str, value: Any) -> str:
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    raise RowError(f"{name}: expected text, got {_kind(value)}")
-
-
-def _first_text(name: str, value: Any) -> str:
-    """An image field may be one URL or a list of them (DummyJSON 'images'): take the first."""
-    if isinstance(value, list):
-        if not value:
-            raise RowError(f"{name}: empty list")
-        value = value[0]
-    return _text(name, value)
-
-
-def _money(name: str, value: Any, currency: Any) -> tuple[float, str]:
-    default = _text("currency", currency).upper() if currency is not None else "USD"
-    if not re.fullmatch(r"[A-Z]{3}", default):
-        raise RowError(f"currency: expected a three-letter code such as USD, got {currency!r}")
-    try:
-        return parse_money(value, default)
-    except MoneyError as error:
-        raise RowError(f"{name}: {error}") from None
-
-
-def _number(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise RowError(f"{name}: not a number: {value!r}")
-    try:
-        number = float(value)
-    except ValueError:
-        raise RowError(f"{name}: not a number: {value!r}") from None
-    if not math.isfinite(number):
-        raise RowError(f"{name}: not a number: {value!r}")
-    return number
-
-
-def _whole(name: str, value: Any) -> int:
-    try:
-        number = _number(name, value.strip() if isinstance(value, str) else value)
-    except RowError:
-        number = math.nan  # reported below like any other non-integer
-    if not number.is_integer():
-        raise RowError(f"{name}: not a whole number: {value!r}")
-    return int(number)
-
-
-def _availability(value: Any) -> tuple[bool, str]:
-    if isinstance(value, bool):
-        return value, str(value).lower()
-    label = _text("availability", value).rsplit("/", 1)[-1]  # schema.org URLs: ".../InStock"
-    label = " ".join(re.sub(r"[_\-]", " ", label).lower().split())
-    if label in _AVAILABLE:
-        return True, label
-    if label in _UNAVAILABLE:
-        return False, label
-    raise RowError(f"availability: unknown value {value!r} (expected e.g. 'in stock', 'out of stock', 'preorder')")
-
-
-def _category(value: Any) -> list[str]:
-    if isinstance(value, list):
-        parts = [_text("category", part) for part in value]
-    else:
-        text = _text("category", value)
-        separator = ">" if ">" in text else "/"  # "Home > Kitchen" or "home/kitchen"
-        parts = text.split(separator)
-    return [part.strip() for part in parts if part.strip()]
-
-
-def _tags(value: Any) -> list[str]:
-    if isinstance(value, list):
-        tags = [_text("tags", tag) for tag in value]
-    else:
-        text = _text("tags", value)
-        tags = text.split("|" if "|" in text else ",")
-    return list(dict.fromkeys(tag.strip() for tag in tags if tag.strip()))
-
-
-def _reviews(value: Any) -> list[dict[str, Any]]:
-    """Map review field names to ours; Product validation then checks the ratings."""
-    if not isinstance(value, list):
-        raise RowError(f"reviews: expected a list, got {_kind(value)}")
-    reviews = []
-    for index, review in enumerate(value):
-        if not isinstance(review, dict):
-            raise RowError(f"reviews[{index}]: expected an object, got {_kind(review)}")
-        review = {norm_key(str(k)): v for k, v in review.items() if not _is_blank(v)}
-        mapped = {"rating": _pick(review, "rating", "stars", "score"),
-                  "text": _pick(review, "comment", "text", "body", "review", "content") or "",
-                  "date": _pick(review, "date", "created_at", "submitted_at"),
-                  "author": _pick(review, "reviewer_name", "author", "reviewer", "name", "user")}
-        if mapped["rating"] is not None:
-            mapped["rating"] = _number(f"reviews[{index}].rating", mapped["rating"])
-        # Absent fields are left out so that a review without a rating reads "rating: missing".
-        reviews.append({k: v if k == "rating" else str(v) for k, v in mapped.items() if v is not None})
-    return reviews
-
-
-def _pick(record: dict[str, Any], *names: str) -> Any:
-    return next((record[name] for name in names if name in record), None)
-
-
-def _variants(value: Any, currency: str) -> list[Variant | dict[str, Any]]:
-    """Variants given inline in JSON; a feed reader may also pass ready Variant objects."""
-    if not isinstance(value, list):
-        raise RowError(f"variants: expected a list, got {_kind(value)}")
-    variants: list[Variant | dict[str, Any]] = []
-    for index, variant in enumerate(value):
-        if isinstance(variant, Variant):
-            variants.append(variant)
-            continue
-        if not isinstance(variant, dict):
-            raise RowError(f"variants[{index}]: expected an object, got {_kind(variant)}")
-        variant = dict(variant)
-        for name in ("price", "sale_price"):
-            if not _is_blank(variant.get(name)):
-                variant[name] = _money(f"variants[{index}].{name}", variant[name], currency)[0]
-        if variant.get("id") is None and variant.get("sku") is not None:
-            variant["id"] = variant["sku"]
-        variants.append(variant)
-    return variants
-
-
-def _flatten(key: str, value: Any, out: dict[str, str]) -> None:
-    """Unknown fields become text attributes: nested objects as 'dimensions.width', lists joined."""
-    if _is_blank(value):
-        return
-    if isinstance(value, dict):
-        for sub_key, sub_value in value.items():
-            _flatten(f"{key}.{sub_key}" if key else str(sub_key), sub_value, out)
-        return
-    if isinstance(value, list):
-        items = [item for item in value if isinstance(item, (str, int, float)) and not _is_blank(item)]
-        if not items or len(items) != len(value):
-            return  # lists of objects have no sensible one-line text form
-        text = ", ".join(_scalar(item) for item in items)
-    else:
-        text = _scalar(value)
-    if text.startswith(("http://", "https://")):
-        return  # URLs (QR codes, extra images) describe nothing a shopper searches for
-    if len(text) > MAX_TEXT:
-        raise RowError(f"{key}: too long ({len(text)} characters, max {MAX_TEXT})")
-    out[key] = text
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()

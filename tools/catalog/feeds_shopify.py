@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .feeds_records import Rejection, RowError, apply_mapping, build_product
-from .feeds_tabular import read_table
-from .money import MoneyError, parse_money
+from .feeds_fields import published
+from .feeds_records import Note, ReadOptions, Rejection, RowError, build_product, money
 from .product import Product, Variant
 
 __all__ = ["is_shopify_header", "read_shopify"]
@@ -16,7 +15,8 @@ _OPTIONS = (("option1 name", "option1 value"), ("option2 name", "option2 value")
 _VARIANT_COLUMNS = ("option1 value", "option2 value", "option3 value", "variant sku", "variant price")
 # Columns read explicitly, or per variant/image, or Shopify bookkeeping: not product attributes.
 _CONSUMED = {"handle", "title", "body (html)", "body html", "vendor", "product category", "type", "tags",
-             "published", "status", "image src", "image position", "image alt text", "gift card"}
+             "published", "status", "image src", "image position", "image alt text", "gift card",
+             "published on online store"}
 _NOISE_PREFIXES = ("variant ", "option", "image ", "seo ", "cost per item")
 
 
@@ -33,12 +33,13 @@ class _Group:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # every row, the title row first
 
 
-def read_shopify(text: str, source: str, mapping: dict[str, str] | None) -> tuple[list[tuple[int, Product]], list[Rejection]]:
-    """Products from a Shopify export; a bad variant row is rejected on its own line."""
-    records, rejections = read_table(text, source)
+def read_shopify(records: list[tuple[int, dict[str, str]]], source: str, options: ReadOptions,
+                 notes: list[Note]) -> tuple[list[tuple[int, Product]], list[Rejection]]:
+    """Products from a Shopify export's rows; a bad variant row is rejected on its own line."""
+    rejections: list[Rejection] = []
     groups: dict[str, _Group] = {}
     for line, record in records:
-        row = {key.strip().lower(): value.strip() for key, value in apply_mapping(record, mapping).items()}
+        row = {key.strip().lower(): value.strip() for key, value in record.items()}
         handle = row.get("handle", "")
         if not handle:
             rejections.append(Rejection(source, line, "missing Handle"))
@@ -55,20 +56,22 @@ def read_shopify(text: str, source: str, mapping: dict[str, str] | None) -> tupl
             groups[handle].rows.append((line, row))
     products = []
     for handle, group in groups.items():
-        product = _product(handle, group, source, rejections)
+        product = _product(handle, group, source, rejections, options, notes)
         if product is not None:
             products.append((group.line, product))
     return products, rejections
 
 
-def _product(handle: str, group: _Group, source: str, rejections: list[Rejection]) -> Product | None:
+def _product(handle: str, group: _Group, source: str, rejections: list[Rejection], options: ReadOptions,
+             notes: list[Note]) -> Product | None:
     row = group.row
     option_names = [row.get(name_column, "") for name_column, _ in _OPTIONS]
     variants: list[Variant] = []
+    currencies: set[str] = set()
     errors: list[tuple[int, str]] = []
     for line, variant_row in group.rows:
         try:
-            variant = _variant(handle, len(variants) + 1, variant_row, option_names)
+            variant = _variant(handle, len(variants) + 1, variant_row, option_names, options, currencies)
         except RowError as error:
             errors.append((line, error.reason))
             continue
@@ -80,17 +83,24 @@ def _product(handle: str, group: _Group, source: str, rejections: list[Rejection
         if all(line != group.line for line, _ in errors):  # say on the product's own line why it is missing
             rejections.append(Rejection(source, group.line, "missing price (no variant with a valid Variant Price)", handle))
         return None
+    if len(currencies) > 1:
+        rejections.append(Rejection(source, group.line, f"variants in several currencies: {', '.join(sorted(currencies))}",
+                                    handle))
+        return None
     cheapest = min(priced, key=lambda v: v.sale_price if v.sale_price is not None else v.price)
     stocks = [v.stock for v in variants if v.stock is not None]
     status = row.get("status", "").lower()
+    # Draft and archived products, and those not published to the store, are in the export but not for sale.
+    flag = published(row["published"]) if row.get("published") else None
     record: dict[str, Any] = {
         "id": handle, "title": row.get("title"), "body_html": row.get("body (html)") or row.get("body html"),
         "brand": row.get("vendor"), "category": row.get("product category") or row.get("type"),
         "tags": row.get("tags"), "price": cheapest.price, "sale_price": cheapest.sale_price,
+        "currency": currencies.pop() if currencies else None,
         "stock": sum(stocks) if stocks else None, "variants": variants,
-        "image_url": next((r["image src"] for _, r in group.rows if r.get("image src")), None),
-        # Draft and archived products are in the export but not for sale.
-        "availability": status in ("", "active"),
+        "images": [r["image src"] for _, r in group.rows if r.get("image src")],
+        "published": status in ("", "active") and flag is not False,
+        "backorder": any(v.backorder for v in variants),
     }
     attributes = {key: value for key, value in row.items()
                   if value and key not in _CONSUMED and not key.startswith(_NOISE_PREFIXES)}
@@ -101,8 +111,11 @@ def _product(handle: str, group: _Group, source: str, rejections: list[Rejection
     if row.get("variant grams"):
         attributes["weight_grams"] = row["variant grams"]
     record["attributes"] = attributes
+    said: list[str] = []
     try:
-        return build_product(record)
+        product = build_product(record, options, said)
+        notes.extend(Note(source, group.line, message, handle) for message in said)
+        return product
     except RowError as error:
         rejections.append(Rejection(source, group.line, error.reason, handle))
         rejections += [Rejection(source, line, f"belongs to product {handle!r} rejected on line {group.line}", handle)
@@ -110,15 +123,16 @@ def _product(handle: str, group: _Group, source: str, rejections: list[Rejection
         return None
 
 
-def _variant(handle: str, index: int, row: dict[str, str], option_names: list[str]) -> Variant | None:
+def _variant(handle: str, index: int, row: dict[str, str], option_names: list[str], options: ReadOptions,
+             currencies: set[str]) -> Variant | None:
     """One row's variant, or None for an image-only row."""
     if not any(row.get(column) for column in _VARIANT_COLUMNS):
         return None
-    price = _price("Variant Price", row.get("variant price", ""))
+    price = _price("Variant Price", row.get("variant price", ""), options, currencies)
     compare_at = row.get("variant compare at price")
     sale_price = None
     if compare_at:
-        compare = _price("Variant Compare At Price", compare_at)
+        compare = _price("Variant Compare At Price", compare_at, options, currencies)
         if compare > price:  # Shopify's "was" price: the list price is the compare-at, the price is a sale
             price, sale_price = compare, price
     stock = None
@@ -127,21 +141,21 @@ def _variant(handle: str, index: int, row: dict[str, str], option_names: list[st
         if not quantity.lstrip("-").isdigit():
             raise RowError(f"Variant Inventory Qty: not a whole number: {quantity!r}")
         stock = max(0, int(quantity))  # Shopify allows overselling: a negative count means none left
-    options = {}
+    values = {}
     for (_, value_column), name in zip(_OPTIONS, option_names):
         value = row.get(value_column, "")
         if value and value != "Default Title":  # Shopify's placeholder for a product without options
-            options[(name or value_column.removesuffix(" value")).lower()] = value
-    available = None if stock is None else stock > 0 or row.get("variant inventory policy", "").lower() == "continue"
-    return Variant(id=row.get("variant sku") or f"{handle}-{index}", options=options, price=price,
-                   sale_price=sale_price, stock=stock, available=available, sku=row.get("variant sku") or None,
-                   image_url=row.get("variant image") or None)
+            values[(name or value_column.removesuffix(" value")).lower()] = value
+    # Policy "continue": sold with none on hand, to be shipped later (backorder), not out of stock.
+    backorder = row.get("variant inventory policy", "").lower() == "continue"
+    return Variant(id=row.get("variant sku") or f"{handle}-{index}", options=values, price=price,
+                   sale_price=sale_price, stock=stock, backorder=backorder, sku=row.get("variant sku") or None,
+                   gtin=row.get("variant barcode") or None, image_url=row.get("variant image") or None)
 
 
-def _price(column: str, text: str) -> float:
+def _price(column: str, text: str, options: ReadOptions, currencies: set[str]) -> float:
     if not text:
         raise RowError(f"{column}: missing")
-    try:
-        return parse_money(text)[0]
-    except MoneyError as error:
-        raise RowError(f"{column}: {error}") from None
+    amount, currency = money(column, text, options.currency, options)
+    currencies.add(currency)
+    return amount

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os.path
 import re
 import xml.sax
 from typing import Any
@@ -70,29 +69,35 @@ def _header(row: list[str], source: str) -> list[str]:
     return names
 
 
+_DELIMITERS = ("\t", ";", ",", "|")  # a tie goes to the earlier one
+
+
 def sniff_delimiter(text: str) -> str:
-    """Tab when the header line has one (Merchant TSV), else comma."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return "\t" if "\t" in first else ","
+    """The delimiter that splits the header line into the most columns: tab (Merchant TSV), semicolon
+    (Excel in most of Europe), comma, or pipe. Delimiters inside quoted header names do not count."""
+    first = next((line for line in text[:100_000].splitlines() if line.strip()), "")
+    unquoted = re.sub(r'"[^"]*"', '""', first)
+    counts = {delimiter: unquoted.count(delimiter) for delimiter in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
-def is_merchant_header(text: str) -> bool:
+def is_merchant_header(names: list[str]) -> bool:
     """Whether a CSV header names Merchant Center attributes ("g:id", "image_link", ...)."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    names = next(csv.reader([first], delimiter=sniff_delimiter(text)), [])
     if any(name.strip().startswith("g:") for name in names):
         return True
     keys = {norm_key(name) for name in names}
     return bool(keys & _MERCHANT_ONLY) or _MERCHANT_CORE <= keys
 
 
-def read_merchant(data: bytes, text: str | None, source: str) -> tuple[Records, list[Rejection]]:
+def read_merchant(data: bytes, text: str | None, source: str,
+                  delimiter: str | None = None) -> tuple[Records, list[Rejection]]:
     """Merchant Center feed: RSS/Atom XML when it starts with '<', else TSV (or CSV) with a header."""
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return _read_xml(data, source), []
     if text is None:
-        raise FeedError(f"{source}: a Merchant Center feed must be XML or UTF-8 text")
-    records, rejections = read_table(text, source, sniff_delimiter(text))
+        raise FeedError(f"{source}: a Merchant Center feed must be XML or text")
+    records, rejections = read_table(text, source, delimiter or sniff_delimiter(text))
     # Headers may be "g:item_group_id" or "Item Group ID": one spelling, so grouping and options find them.
     return [(line, {norm_key(key): value for key, value in row.items()}) for line, row in records], rejections
 
@@ -157,7 +162,22 @@ def _read_xml(data: bytes, source: str) -> Records:
     except xml.sax.SAXParseException as error:
         raise FeedError(f"{source}: not well-formed XML: {error.getMessage()} "
                         f"at line {error.getLineNumber()} column {error.getColumnNumber()}") from None
-    return handler.items
+    return [(line, _structured(item)) for line, item in handler.items]
+
+
+def _structured(item: dict[str, Any]) -> dict[str, Any]:
+    """<g:shipping><g:country>US</g:country><g:price>4.99 USD</g:price></g:shipping>, flattened by the
+    parser to "shipping.country" ..., back into {"shipping": [{"country": "US", "price": "4.99 USD"}]}."""
+    for name in ("shipping", "tax"):
+        parts = {key.split(".", 1)[1]: value for key, value in item.items() if key.startswith(f"{name}.")}
+        if not parts:
+            continue
+        for key in parts:
+            del item[f"{name}.{key}"]
+        count = max(len(v) if isinstance(v, list) else 1 for v in parts.values())
+        columns = {k: v if isinstance(v, list) else [v] * count for k, v in parts.items()}
+        item[name] = [{k: v[i] for k, v in columns.items() if i < len(v)} for i in range(count)]
+    return item
 
 
 def group_variants(products: list[tuple[int, Product]], source: str) -> tuple[list[tuple[int, Product]], list[Rejection]]:
@@ -174,17 +194,20 @@ def group_variants(products: list[tuple[int, Product]], source: str) -> tuple[li
     for group_id, members in groups.items():
         try:
             out.append((members[0][0], _merge(group_id, [product for _, product in members])))
-        except ValidationError as error:
-            rejections += [Rejection(source, line, f"item_group_id: {validation_reason(error)}", group_id)
-                           for line, _ in members]
+        except ValueError as error:  # pydantic's ValidationError too
+            reason = validation_reason(error) if isinstance(error, ValidationError) else str(error)
+            rejections += [Rejection(source, line, f"item_group_id: {reason}", group_id) for line, _ in members]
     out.sort(key=lambda item: item[0])
     return out, rejections
 
 
 def _merge(group_id: str, members: list[Product]) -> Product:
     first = members[0]
-    variants = [Variant(id=p.id, options=_options(p), price=p.price, sale_price=p.sale_price, stock=p.stock,
-                        available=p.available, sku=p.attributes.get("mpn"), image_url=p.image_url)
+    if len({p.currency for p in members}) > 1:
+        raise ValueError(f"item group {group_id!r} mixes currencies")
+    variants = [Variant(id=p.id, title=p.title, options=_options(p), price=p.price, sale_price=p.sale_price,
+                        stock=p.stock, available=p.available, backorder=p.backorder, gtin=p.gtin, mpn=p.mpn,
+                        sku=p.mpn, image_url=p.image_url, url=p.url)
                 for p in members]
     # Attributes every row agrees on describe the product; options are summarised ("Red, Blue").
     attributes = {key: value for key, value in first.attributes.items()
@@ -196,11 +219,14 @@ def _merge(group_id: str, members: list[Product]) -> Product:
             attributes[key] = ", ".join(values)
     cheapest = min(members, key=lambda p: p.effective_price)  # the "from" price a shopper sees
     stocks = [p.stock for p in members if p.stock is not None]
+    images = list(dict.fromkeys(url for p in members for url in p.images))
     return Product.model_validate({
-        **first.model_dump(), "id": group_id, "title": _common_title([p.title for p in members]),
+        **first.model_dump(), "id": group_id, "title": _group_title(first.title, variants[0].options),
         "price": cheapest.price, "sale_price": cheapest.sale_price, "currency": cheapest.currency,
         "stock": sum(stocks) if stocks else None, "available": any(p.available for p in members),
-        "attributes": attributes, "variants": [v.model_dump() for v in variants],
+        "attributes": attributes, "variants": [v.model_dump() for v in variants], "images": images,
+        "gtin": None, "mpn": None,  # per variant
+        "published": any(p.published for p in members), "backorder": any(p.backorder for p in members),
     })
 
 
@@ -208,10 +234,11 @@ def _options(product: Product) -> dict[str, str]:
     return {key: product.attributes[key] for key in _OPTION_KEYS if key in product.attributes}
 
 
-def _common_title(titles: list[str]) -> str:
-    """'Tee - Red - M', 'Tee - Blue - L' -> 'Tee'; falls back to the first title."""
-    prefix = os.path.commonprefix(titles)
-    if prefix[-1:].isalnum() and any(len(t) > len(prefix) and t[len(prefix)].isalnum() for t in titles):
-        prefix = prefix.rsplit(" ", 1)[0] if " " in prefix else ""  # do not cut a word in half
-    prefix = prefix.rstrip(" -–—,/|(:")
-    return prefix if len(prefix) >= 3 else titles[0]
+def _group_title(title: str, options: dict[str, str]) -> str:
+    """The first item's title without its variant values: "Diesel Men's Jeans - Blue - 32" -> "Diesel Men's Jeans"."""
+    stripped = title
+    for value in sorted(options.values(), key=len, reverse=True):
+        if len(value) >= 1:
+            stripped = re.sub(rf"(?i)[\s,/|(\-–—:]*\b{re.escape(value)}\b\)?", "", stripped)
+    stripped = " ".join(stripped.split()).strip(" -–—,/|(:")
+    return stripped if len(stripped) >= 3 else title

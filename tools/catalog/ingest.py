@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.catalog.feeds import Rejection, read_feed
+from tools.catalog.feeds import Note, ReadOptions, Rejection, read_feed
 from tools.catalog.store import CatalogStore
 
 __all__ = ["IngestReport", "NothingIngested", "ProgressFactory", "ingest_file", "default_report_path",
@@ -50,6 +50,8 @@ class IngestReport:
     rejected: int = 0
     pruned: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # rows kept with a warning
+    currency: str | None = None  # the file's currency, as given or settled
     report_path: Path | None = None
 
     def summary(self) -> str:
@@ -84,12 +86,14 @@ def write_rejections(rejections: list[Rejection], path: Path) -> Path:
 def ingest_file(store: CatalogStore, path: str | Path, *, format: str = "auto",
                 mapping: dict[str, str] | None = None, prune: bool = False,
                 report_path: str | Path | None = None,
-                progress_factory: ProgressFactory | None = None) -> IngestReport:
+                progress_factory: ProgressFactory | None = None,
+                options: ReadOptions | None = None) -> IngestReport:
     """Ingest one feed file into `store`; raises FeedError (unreadable) or NothingIngested (no good row)."""
     feed = Path(path)
-    result = read_feed(feed, format=format, mapping=mapping)
+    result = read_feed(feed, format=format, mapping=mapping, options=options)
     report = IngestReport(file=str(feed), format=result.format, rejected=len(result.rejections),
-                          rejections=list(result.rejections))
+                          rejections=list(result.rejections), notes=list(result.notes),
+                          currency=result.options.currency)
     # Always (re)written, even when empty, so a stale report from an earlier run cannot mislead.
     target = Path(report_path) if report_path is not None else default_report_path(store, feed)
     report.report_path = write_rejections(report.rejections, target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import weakref
@@ -61,10 +62,17 @@ class LexicalIndex:
 
     def _columns(self, metadatas: list[dict[str, Any]]) -> None:
         # Filters run on every query: numpy columns (labels as integer codes) keep them fast at 100k.
-        self._price = np.array([float(m.get("price") or 0.0) for m in metadatas], dtype=np.float64)
+        # One row per offer (variant): price and stock filters must hold for the same variant.
+        offers = [json.loads(m["offers"]) if m.get("offers") else [[float(m.get("price") or 0.0),
+                                                                    bool(m.get("in_stock", True))]]
+                  for m in metadatas]
+        self._owner = np.repeat(np.arange(len(offers)), [len(o) for o in offers]).astype(np.int64)
+        self._price = np.array([o[0] for group in offers for o in group], dtype=np.float64)
+        self._in_stock = np.array([bool(o[1]) for group in offers for o in group], dtype=bool)
+        self._listed = np.array([bool(m.get("listed", True)) for m in metadatas], dtype=bool)
+        self._any_in_stock = np.bincount(self._owner[self._in_stock], minlength=len(offers)) > 0
         self.rating = np.array([float(m["rating"]) if m.get("rating") is not None else -1.0
                                 for m in metadatas], dtype=np.float64)
-        self._in_stock = np.array([bool(m.get("in_stock", True)) for m in metadatas], dtype=bool)
         self._codes: dict[str, int] = {"": 0}
         self._brand = self._encode(str(m.get("brand") or "") for m in metadatas)
         self._cats = [self._encode(str(m.get(k) or "") for m in metadatas) for k in _CATEGORY_KEYS]
@@ -75,17 +83,24 @@ class LexicalIndex:
     def mask(self, filters: dict[str, Any]) -> np.ndarray | None:
         """Which documents pass the filters (the in-memory twin of store.build_where); None: all."""
         f = {k: v for k, v in filters.items() if v is not None}
-        if not f:
+        if not f and self._listed.all():
             return None
-        keep = np.ones(len(self.ids), dtype=bool)
-        if "max_price" in f:
-            keep &= self._price <= float(f["max_price"])
-        if "min_price" in f:
-            keep &= self._price >= float(f["min_price"])
+        keep = self._listed.copy()  # drafts and hidden products are never found
+        offer_filters = f.keys() & {"max_price", "min_price", "in_stock"}
+        if offer_filters:
+            fits = np.ones(len(self._price), dtype=bool)
+            if "max_price" in f:
+                fits &= self._price <= float(f["max_price"])
+            if "min_price" in f:
+                fits &= self._price >= float(f["min_price"])
+            stock = bool(f["in_stock"]) if "in_stock" in f else None
+            if stock is True:  # in stock: the same variant as the price
+                fits &= self._in_stock
+            keep &= np.bincount(self._owner[fits], minlength=len(self.ids)) > 0
+            if stock is False:  # out of stock: no variant can be bought
+                keep &= ~self._any_in_stock
         if "min_rating" in f:
             keep &= self.rating >= float(f["min_rating"])
-        if "in_stock" in f:
-            keep &= self._in_stock == bool(f["in_stock"])
         if "brand" in f:
             keep &= self._brand == self._codes.get(str(f["brand"]).strip().lower(), -1)
         if "category" in f:

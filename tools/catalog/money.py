@@ -6,11 +6,15 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["MoneyError", "parse_money"]
+__all__ = ["AmbiguousPrice", "MoneyError", "decimal_hint", "parse_money", "price_currency"]
 
 
 class MoneyError(ValueError):
     """A value that is not a usable price; the message says why in a few words."""
+
+
+class AmbiguousPrice(MoneyError):
+    """'4.500' or '1,027': a thousands separator or a decimal mark before three digits; cannot tell which."""
 
 
 # Longest symbols first so "US$" is not read as "$" with a stray "US".
@@ -29,12 +33,26 @@ _MONEY = re.compile(
 )
 
 
-def parse_money(text: str | float | int, default_currency: str = "USD") -> tuple[float, str]:
-    """Read a price written as a number or a money string; raise MoneyError when it is not one."""
+# Where the currency alone settles '1.299' (a decimal point) or '1.299' (thousands). The euro does not:
+# Ireland and Malta write 4.50 €, Germany 4,50 €.
+_DOT_DECIMAL = {"USD", "GBP", "CAD", "AUD", "NZD", "JPY", "CNY", "INR", "HKD", "SGD", "KRW", "MXN", "ILS",
+                "THB", "CHF", "PHP", "MYR", "TWD"}
+_COMMA_DECIMAL = {"BRL", "PLN", "CZK", "RUB", "TRY", "SEK", "NOK", "DKK", "HUF", "RON", "ARS", "CLP", "COP",
+                  "IDR", "VND", "UAH", "BGN"}
+
+
+def parse_money(text: str | float | int, default_currency: str | None = None,
+                decimal: str | None = None) -> tuple[float, str | None]:
+    """Read a price written as a number or a money string; raise MoneyError when it is not one.
+
+    The currency is the one written, else `default_currency`, else None (never guessed). `decimal` (',' or
+    '.') settles '4.500'; without it the currency's convention does, and failing that AmbiguousPrice.
+    """
+    default = default_currency.upper() if default_currency else None
     if isinstance(text, bool):  # bool is an int subclass, but True is not a price
         raise MoneyError("expected a price, got true/false")
     if isinstance(text, (int, float)):
-        return _checked(float(text)), default_currency.upper()
+        return _checked(float(text)), default
     if not isinstance(text, str):
         raise MoneyError(f"expected a price, got {type(text).__name__}")
     stripped = text.strip()
@@ -43,8 +61,13 @@ def parse_money(text: str | float | int, default_currency: str = "USD") -> tuple
     match = _MONEY.fullmatch(stripped)
     if match is None or not re.search(r"\d", match["num"]):
         raise MoneyError(f"cannot read a price from {text!r}")
-    currency = _currency(match["pre"], match["post"], text) or default_currency.upper()
-    amount = _number(match["num"], text)
+    currency = _currency(match["pre"], match["post"], text) or default
+    if decimal is None and _ambiguous(match["num"]):
+        decimal = "." if currency in _DOT_DECIMAL else "," if currency in _COMMA_DECIMAL else None
+        if decimal is None:
+            raise AmbiguousPrice(f"ambiguous price {text.strip()!r}: a decimal mark or a thousands separator? "
+                                 f"pass --decimal , or --decimal .")
+    amount = _number(match["num"], text, decimal)
     if (match["sign1"] or match["sign2"]) and amount:
         amount = -amount
     return _checked(amount), currency
@@ -73,11 +96,45 @@ def _code(token: str, text: str) -> str:
     raise MoneyError(f"unknown currency {token!r} in {text!r}")
 
 
-def _number(num: str, text: str) -> float:
-    """Decide which of ',' and '.' is the decimal mark, then check the thousands grouping."""
+def price_currency(text: str) -> str | None:
+    """The currency a price string names ("€75.00" -> EUR), or None; never raises."""
+    match = _MONEY.fullmatch(text.strip()) if isinstance(text, str) else None
+    try:
+        return _currency(match["pre"], match["post"], text) if match else None
+    except MoneyError:
+        return None
+
+
+def decimal_hint(text: str) -> str | None:
+    """The decimal mark a price string settles by itself ("12,99" -> ',', "1,299.00" -> '.'), else None."""
+    match = _MONEY.fullmatch(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        return None
+    num = match["num"]
     commas, dots = num.count(","), num.count(".")
     if commas and dots:
-        mark: str | None = "," if num.rfind(",") > num.rfind(".") else "."
+        return "," if num.rfind(",") > num.rfind(".") else "."
+    for mark, count in ((",", commas), (".", dots)):
+        if count == 1 and len(num) - num.rfind(mark) - 1 != 3:
+            return mark
+        if count > 1:  # "1.299.000": dots group thousands, so the mark is the other one
+            return "," if mark == "." else "."
+    return None
+
+
+def _ambiguous(num: str) -> bool:
+    """One ',' or '.' followed by exactly three digits, and nothing else that would settle it."""
+    marks = [c for c in num if c in ",."]
+    return len(marks) == 1 and len(num) - num.rfind(marks[0]) - 1 == 3 and not re.search(rf"[{_GROUPING}]", num)
+
+
+def _number(num: str, text: str, decimal: str | None = None) -> float:
+    """Decide which of ',' and '.' is the decimal mark, then check the thousands grouping."""
+    commas, dots = num.count(","), num.count(".")
+    if decimal is not None and _ambiguous(num):
+        mark: str | None = decimal if decimal in num else None
+    elif commas and dots:
+        mark = "," if num.rfind(",") > num.rfind(".") else "."
     elif commas == 1 and len(num) - num.rfind(",") - 1 != 3:
         mark = ","  # "12,99": a decimal comma; a lone comma before exactly three digits groups thousands
     elif dots == 1:

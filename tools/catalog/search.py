@@ -16,7 +16,7 @@ import numpy as np
 
 from tools.catalog.filters import build_where
 from tools.catalog.lexical import LexicalIndex, lexical_index
-from tools.catalog.product import Product
+from tools.catalog.product import Offer, Product, Variant
 from tools.catalog.query import ParsedQuery, describe, match_label, parse_query
 
 __all__ = ["FUSION", "Fusion", "Hit", "Mode", "SearchResult", "search"]
@@ -35,6 +35,19 @@ class Hit:
     dense: float | None = None
     lexical: float | None = None
     unmet: list[str] = field(default_factory=list)  # constraints read from the text it misses (relax)
+    variant: Variant | None = None  # the variant that meets the price and stock filters (the cheapest such)
+    price: float | None = None  # that variant's price (the product's when it has no variants)
+
+    def summary(self) -> dict[str, Any]:
+        """The product's summary with the price of the offer that matched, and which variant that is."""
+        out = self.product.summary()
+        if self.price is not None:
+            out["price"] = self.price
+        if self.variant is not None and len(self.product.variants) > 1:
+            offer = next(o for o in self.product.offers() if o.variant is self.variant)
+            out["in_stock"] = offer.in_stock
+            out["variant"] = {"id": self.variant.id, "options": dict(self.variant.options), "price": offer.price}
+        return out
 
 
 @dataclass
@@ -81,7 +94,9 @@ def _dense(store: Any, index: LexicalIndex, vector: np.ndarray, filters: dict[st
     kept = [(i, s) for i, s in wide if i in index.position and mask[index.position[i]]][:pool]
     if len(kept) >= min(limit, int(mask.sum())):
         return kept
-    return list(store.dense_by_vector(vector, _where(filters), pool))
+    # Chroma's per-product filter lets through more than the per-offer mask: the mask decides.
+    return [(i, s) for i, s in store.dense_by_vector(vector, _where(filters), pool)
+            if i in index.position and mask[index.position[i]]]
 
 
 _WIDEN = 4  # unfiltered candidates fetched per filtered one wanted
@@ -138,6 +153,11 @@ def _browse(index: LexicalIndex, mask: np.ndarray | None, limit: int) -> list[tu
     return [(index.ids[i], float(max(index.rating[i], 0.0))) for i in best]
 
 
+def _offer(product: Product, filters: dict[str, Any]) -> Offer | None:
+    """The cheapest offer meeting the price and stock filters together (an unfiltered product: its cheapest)."""
+    return product.best_offer(filters.get("max_price"), filters.get("min_price"), filters.get("in_stock"))
+
+
 def _why(product: Product, query: str, cos: float | None, lex: float | None,
          filters: dict[str, Any], fixes: dict[str, str]) -> str:
     """A short reason: "title matches 'wireless earbuds'; semantic 0.62; price 49.99 ≤ 80"."""
@@ -152,7 +172,12 @@ def _why(product: Product, query: str, cos: float | None, lex: float | None,
         parts.append(f"semantic {cos:.2f}")
     if fixes:
         parts.append("spelling " + ", ".join(f"{a}→{b}" for a, b in fixes.items()))
-    price = product.effective_price
+    offer = _offer(product, filters)
+    price = offer.price if offer is not None else product.effective_price
+    if offer is not None and offer.variant is not None and len(product.variants) > 1 and (
+            filters.keys() & {"max_price", "min_price", "in_stock"}):
+        label = ", ".join(offer.variant.options.values()) or offer.variant.title or offer.variant.id
+        parts.append(f"variant {label}")
     if "max_price" in filters and "min_price" in filters:
         parts.append(f"price {price:g} in {filters['min_price']:g}–{filters['max_price']:g}")
     elif "max_price" in filters:
@@ -165,7 +190,7 @@ def _why(product: Product, query: str, cos: float | None, lex: float | None,
         parts.append(f"brand {product.brand}")
     if "category" in filters:
         parts.append(f"in {product.category_path}")
-    if filters.get("in_stock"):
+    if filters.get("in_stock") and offer is not None:
         parts.append("in stock")
     return "; ".join(parts) or "matches the filters"
 
@@ -199,15 +224,16 @@ def _closeness(row: tuple[str, float, float | None, float | None]) -> float:
 
 def _unmet(product: Product, filters: dict[str, Any]) -> list[str]:
     """The constraints `product` does not meet, described as in `understood`."""
-    price, failed = product.effective_price, {}
-    if filters.get("max_price") is not None and price > filters["max_price"]:
-        failed["max_price"] = filters["max_price"]
-    if filters.get("min_price") is not None and price < filters["min_price"]:
-        failed["min_price"] = filters["min_price"]
+    failed: dict[str, Any] = {}
+    price_and_stock = {k: filters.get(k) for k in ("max_price", "min_price", "in_stock")}
+    if _offer(product, filters) is None:  # which one fails: each alone, as one variant may meet each
+        for key, value in price_and_stock.items():
+            if value is not None and product.best_offer(**{key: value}) is None:
+                failed[key] = value
+        if not failed:  # each alone is met by some variant, never all by one: say all of them
+            failed = {k: v for k, v in price_and_stock.items() if v is not None}
     if filters.get("min_rating") is not None and (product.rating or 0) < filters["min_rating"]:
         failed["min_rating"] = filters["min_rating"]
-    if filters.get("in_stock") is not None and product.in_stock != filters["in_stock"]:
-        failed["in_stock"] = filters["in_stock"]
     if filters.get("brand") is not None and (product.brand or "").lower() != str(filters["brand"]).lower():
         failed["brand"] = filters["brand"]
     if filters.get("category") is not None and str(filters["category"]).lower() not in {
@@ -278,11 +304,17 @@ def search(store: Any, query: str, *, max_price: float | None = None, min_price:
             floor = _RELAX_FLOOR * max([_closeness(r) for r in ranked[:1] + loose[:1]], default=0.0)
             extra = [r for r in loose if r[0] not in exact and _closeness(r) >= floor][:limit - len(ranked)]
     products = {p.id: p for p in store.get_many([r[0] for r in ranked + extra])}
-    hits = [Hit(products[i], s, _why(products[i], text, c, lx, filters, fixes), c, lx)
-            for i, s, c, lx in ranked if i in products]
+    hits = []
+    for i, s, c, lx in ranked:
+        if i in products:
+            offer = _offer(products[i], filters)
+            hits.append(Hit(products[i], s, _why(products[i], text, c, lx, filters, fixes), c, lx,
+                            variant=offer.variant if offer else None, price=offer.price if offer else None))
     for i, s, c, lx in extra:
         if i in products:
             unmet = _unmet(products[i], filters)
             why = f"close alternative, misses {', '.join(unmet)}; " + _why(products[i], text, c, lx, {}, fixes)
-            hits.append(Hit(products[i], s, why, c, lx, unmet))
+            offer = _offer(products[i], explicit)
+            hits.append(Hit(products[i], s, why, c, lx, unmet, variant=offer.variant if offer else None,
+                            price=offer.price if offer else None))
     return SearchResult(hits=hits, understood=understood, query=text, filters=filters, corrections=fixes)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -18,7 +19,7 @@ from tools.catalog.product import Product
 
 __all__ = ["CatalogStore", "UpsertStats", "EmbedderMismatch", "metadata_for"]
 
-WRITE_BATCH = 256  # products embedded and written per Chroma upsert
+WRITE_BATCH = 1000  # products embedded and written per Chroma upsert (fewer, larger writes: see bench/search.py)
 READ_BATCH = 1000  # records per paged `get`
 _META_KEYS = ("embedder", "embedder_name", "embedder_config", "revision")
 
@@ -40,6 +41,7 @@ class UpsertStats:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # time per phase: prepare, embed, write
 
     @property
     def changed(self) -> int:
@@ -49,9 +51,15 @@ class UpsertStats:
 def metadata_for(product: Product) -> dict[str, Any]:
     """The filterable fields kept beside the embedding (Chroma metadata holds no None or lists)."""
     levels = [c.strip().lower() for c in product.category]
+    offers = product.offers()
+    record = product.model_dump_json()  # serialised once: stored, and hashed
     return {
         "title": product.title,
-        "price": float(product.effective_price),
+        # The cheapest and dearest offers bound what a price filter can match; `offers` says exactly.
+        "price": float(min(o.price for o in offers)),
+        "price_high": float(max(o.price for o in offers)),
+        "offers": json.dumps([[o.price, o.in_stock] for o in offers], separators=(",", ":")),
+        "listed": product.listed,
         "list_price": float(product.price),
         "rating": float(product.rating) if product.rating is not None else -1.0,
         "review_count": int(product.review_count),
@@ -63,8 +71,8 @@ def metadata_for(product: Product) -> dict[str, Any]:
         "cat2": levels[2] if len(levels) > 2 else "",
         "cat_leaf": levels[-1] if levels else "",
         "category": product.category_path,
-        "hash": product.content_hash(),
-        "record": product.model_dump_json(),
+        "hash": product.content_hash(record),
+        "record": record,
     }
 
 
@@ -163,8 +171,11 @@ class CatalogStore:
 
     def _upsert_batch(self, products: list[Product], stats: UpsertStats,
                       progress: Callable[[int], None] | None) -> None:
+        clock = time.perf_counter()
+        # Only the hashes: a known product's stored record (the bulk of its metadata) is not needed.
         known = self._collection.get(ids=[p.id for p in products], include=["metadatas"])
         old_hash = {i: (m or {}).get("hash") for i, m in zip(known["ids"], known["metadatas"] or [])}
+        clock = _lap(stats, "read", clock)
         todo: list[tuple[Product, dict[str, Any]]] = []
         for product in products:
             meta = metadata_for(product)
@@ -180,11 +191,15 @@ class CatalogStore:
             progress(len(products) - len(todo))
         if todo:
             texts = [p.search_text() for p, _ in todo]
+            clock = _lap(stats, "prepare", clock)
+            vectors = self._embed(texts)
+            clock = _lap(stats, "embed", clock)
             # Record and vector go in one upsert: an interrupted ingest leaves each product whole or absent.
             self._collection.upsert(ids=[p.id for p, _ in todo], documents=texts,
-                                    embeddings=self._embed(texts), metadatas=[m for _, m in todo])
+                                    embeddings=vectors, metadatas=[m for _, m in todo])
             # Per batch, so caches notice even the part of an ingest that was interrupted later.
             self._bump_revision()
+            _lap(stats, "write", clock)
             if progress:
                 progress(len(todo))
 
@@ -314,6 +329,12 @@ class CatalogStore:
 
     def __repr__(self) -> str:
         return f"CatalogStore({self.location!r}, embedder={self.embedder_id!r})"
+
+
+def _lap(stats: UpsertStats, phase: str, since: float) -> float:
+    now = time.perf_counter()
+    stats.seconds[phase] = stats.seconds.get(phase, 0.0) + now - since
+    return now
 
 
 def _existing_metadata(client: Any, name: str) -> dict[str, Any] | None:
