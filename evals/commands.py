@@ -98,7 +98,7 @@ class ShopEnvFactory:
         catalog = None if case.catalog == "demo" else case.catalog
         state_dir = Path(tempfile.mkdtemp(prefix="shopagent-eval-"))
         deps = app.open_deps(catalog, self.chroma_url, state_dir=state_dir, catalog_store=self._catalog(catalog),
-                             llm=model)
+                             llm=model, demo=catalog is None and self.chroma_url is None)
         context = app.shop_context(deps, case.shopper, f"eval-{case.id}")
         return ShopEnv(self.registry, context, app.system_prompt(case.shopper), state_dir)
 

@@ -223,20 +223,33 @@ def test_cli_nothing_good_is_exit_1_and_unreadable_is_exit_2(demo_catalog, tmp_p
         cli_args("x.csv", "--format", "xml")
 
 
-def test_cli_without_a_catalog_uses_the_default_store_seeded_with_the_demo(demo_catalog, tmp_path, monkeypatch):
+def test_cli_without_a_catalog_uses_the_demo_shoppers_beside_the_demo_catalog(demo_catalog, tmp_path, monkeypatch):
     from tools import app
 
     monkeypatch.setenv("SHOPAGENT_HOME", str(tmp_path / "home"))
-    # The default catalog is the demo one; reuse the session's copy rather than index it again.
+    # The default catalog shows the demo until the merchant ingests; the session's demo copy stands in for it.
     monkeypatch.setattr(app, "open_catalog", lambda path, url, *a, **kw: demo_catalog if path is None else None)
+    monkeypatch.setattr(app, "is_demo_catalog", lambda store: store is demo_catalog)
     feed = write_csv(tmp_path / "events.csv", [csv_line(GOOD[2])])
     code, out = run_cli(str(feed))
     assert code == 0 and "ingested 1 / rejected 0 / unknown products 0" in out
-    store = ShopperStore(tmp_path / "home" / "shoppers.db")
+    store = ShopperStore(tmp_path / "home" / "demo" / "shoppers.db")
     ids, per_shopper, _ = _demo_file_counts()
     assert len(store.shoppers()) == len(ids) + 1 and len(store.events("S001")) == per_shopper["S001"]
     assert app.shoppers_path(tmp_path / "cat") == tmp_path / "cat" / "shoppers.db"
-    assert app.shoppers_path(None) == tmp_path / "home" / "shoppers.db"
+    assert app.shoppers_path(None, demo_catalog) == tmp_path / "home" / "demo" / "shoppers.db"
+    assert app.shoppers_path(None) == tmp_path / "home" / "shoppers.db"  # the merchant's own default catalog
+
+
+def test_a_merchant_catalog_never_gets_the_demo_histories(tmp_path, monkeypatch):
+    from tools import app
+    from tools.catalog.store import CatalogStore
+
+    monkeypatch.setenv("SHOPAGENT_HOME", str(tmp_path / "home"))
+    merchant = CatalogStore.open(tmp_path / "home" / "catalog")  # the default catalog, once ingested into
+    deps = app.open_deps(catalog_store=merchant)
+    assert deps.shoppers.shoppers() == [] and deps.shoppers.path == tmp_path / "home" / "shoppers.db"
+    deps.close()
 
 
 # -- get_user_history ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from tools.resources import demo_dir, load_prompt_yaml, prompts_dir, render_prom
 
 __all__ = ["SHOP_NAME", "ProgressFactory", "add_catalog_args", "add_mcp_args", "add_merchant_args", "add_model_args",
            "build_registry", "demo_dir", "home", "log_file", "model_settings", "open_catalog", "open_deps", "open_mcp",
-           "progress_bars", "prompts_dir", "render_prompt", "shop_context", "shoppers_path", "system_prompt"]
+           "is_demo_catalog", "progress_bars", "prompts_dir", "render_prompt", "shop_context", "shoppers_path", "system_prompt"]
 
 SHOP_NAME = "Shopagent demo shop"
 PROGRESS_THRESHOLD = 300  # items; smaller jobs finish in a blink and a bar would only flicker
@@ -157,22 +157,34 @@ def open_catalog(catalog: str | None = None, chroma_url: str | None = None,
 
 
 def open_deps(catalog: str | None = None, chroma_url: str | None = None, *, progress: ProgressFactory | None = None,
-              state_dir: str | Path | None = None, catalog_store: Any = None, llm: Model | None = None) -> ShopDeps:
+              state_dir: str | Path | None = None, catalog_store: Any = None, llm: Model | None = None,
+              demo: bool | None = None) -> ShopDeps:
     """The deps of one conversation: the catalog (opened unless given), the shopper store beside it, or in
     `state_dir` when given (fresh state per eval case), and the checkout store next to the shopper store."""
     from tools.checkout.store import CheckoutStore, checkout_path_for
     from tools.shoppers import ShopperStore
 
     store = catalog_store or open_catalog(catalog, chroma_url, progress)
-    path = Path(state_dir) / "shoppers.db" if state_dir else shoppers_path(catalog)
-    # Only the default catalog's shoppers start with the demo histories: their product ids name demo products.
-    shoppers = ShopperStore.open_default(path, store, demo_dir() if catalog is None and chroma_url is None else None)
+    path = Path(state_dir) / "shoppers.db" if state_dir else shoppers_path(catalog, store)
+    # Only the demo catalog's shoppers start with the demo histories: their product ids name demo products.
+    # `demo` None: decide from the catalog opened (an eval case over `catalog: demo` says so itself).
+    if demo is None:
+        demo = catalog is None and chroma_url is None and is_demo_catalog(store)
+    shoppers = ShopperStore.open_default(path, store, demo_dir() if demo else None)
     return ShopDeps(catalog=store, shoppers=shoppers, llm=llm, checkout=CheckoutStore(checkout_path_for(path), store))
 
 
-def shoppers_path(catalog: str | Path | None) -> Path:
-    """Shoppers live beside the catalog their product ids name; the default and server catalogs' in the home."""
-    return Path(catalog).expanduser() / "shoppers.db" if catalog else home() / "shoppers.db"
+def is_demo_catalog(store: Any) -> bool:
+    """Whether `store` is the demo catalog shown until the merchant's default catalog holds products."""
+    return store is not None and store.path is not None and Path(store.path).resolve() == (home() / "demo").resolve()
+
+
+def shoppers_path(catalog: str | Path | None, store: Any = None) -> Path:
+    """Shoppers live beside the catalog their product ids name: a named catalog's in its folder, the demo's in the
+    demo folder, the merchant's default (and a server's) in the home."""
+    if catalog:
+        return Path(catalog).expanduser() / "shoppers.db"
+    return home() / "demo" / "shoppers.db" if is_demo_catalog(store) else home() / "shoppers.db"
 
 
 def shop_context(deps: ShopDeps, shopper_id: str | None, session_id: str | None = None) -> ShopContext:

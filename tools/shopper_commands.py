@@ -47,9 +47,9 @@ def cmd_ingest_shoppers(args: argparse.Namespace, console: Console) -> int:
         known = set(catalog.ids())  # one read, not a catalog lookup per row
         if not known:
             raise ValueError(f"the catalog at {catalog.location} holds no products; ingest a catalog first")
-        path = Path(args.shoppers_db) if args.shoppers_db else app.shoppers_path(args.catalog)
-        # The demo shoppers are only for the default store, paired with the demo catalog.
-        demo = not (args.shoppers_db or args.catalog or args.chroma_url)
+        path = Path(args.shoppers_db) if args.shoppers_db else app.shoppers_path(args.catalog, catalog)
+        # The demo shoppers belong with the demo catalog only, never with a merchant's own.
+        demo = not args.shoppers_db and app.is_demo_catalog(catalog)
         store = ShopperStore.open_default(path, catalog, app.demo_dir() if demo else None)
         report = store.ingest_events(args.file, format=args.format, known_product=known.__contains__,
                                      report_path=args.report)
