@@ -131,17 +131,21 @@ _SYMBOL = r"(?:US\$|C\$|A\$|\$|€|£|¥|￥)"
 _CUR_WORD = "|".join(sorted(map(re.escape, _CURRENCY_WORDS), key=len, reverse=True))
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 # Words after a number that make it a quantity, not a price ("16gb", "2 person", "6 ft", "4 stars").
-_UNITS = (r"gb|tb|mb|kb|inch(?:es)?|\"|ft|feet|foot|cm|mm|m|person|people|pack|pcs|pieces?|oz|lbs?|pounds?|kg|"
+_UNITS = (r"gb|tb|mb|kb|(?:giga|tera|mega)bytes?|ounces?|fl|by|p|k?wh|dpi|fps|rpm|ghz|mhz|cores?|bits?|inch(?:es)?|\"|ft|feet|foot|cm|mm|m|person|people|pack|pcs|pieces?|oz|lbs?|pounds?|kg|"
           r"g|grams?|ml|l|liters?|litres?|w|watts?|mah|hz|hours?|hrs?|mp|megapixels?|stars?|years?|months?|days?|"
           r"bar|v|volts?|seats?|doors?|x|%|percent|cups?|slices?|qt|quarts?|gallons?|speeds?|ports?|channels?|"
           r"sizes?|points?|estrellas?|etoiles?|sterne?|personas?|personnes?|zoll|pulgadas?|pouces?|星|颗星|寸|个|件")
 # One amount: a symbol and/or a currency word around digits, with an optional "k" (thousands).
 _MONEY = re.compile(
-    rf"(?:(?P<pre>{_SYMBOL})\s?)?(?P<num>{_DIGITS})(?P<k>\s?k\b)?(?!\d)"
+    rf"(?:(?P<pre>{_SYMBOL})\s?)?(?P<num>{_DIGITS})(?P<k>\s?k\b)?(?!\d|[.,]\d)"
     rf"(?:\s?(?P<sym>{_SYMBOL})|\s?(?P<word>{_CUR_WORD})(?![a-z]))?"
     rf"(?!\s?(?:{_UNITS})(?![a-z]))", re.IGNORECASE)
 
 # ------------------------------------------------------------------ cues
+# What the shopper has ("I've got", "tengo", "我只有"): a cap, but only for an amount that is clearly money.
+_HAVE = (r"(?:i\s*(?:'ve|\s+have|\s+only\s+have|\s+just\s+have)?\s*(?:only\s+|just\s+)?(?:got|have|had)|"
+         r"(?:only|just)\s+have|(?:solo\s+|solamente\s+)?tengo|j'ai|je\s+n'ai\s+que|ich\s+habe(?:\s+nur)?|"
+         r"(?:我)?(?:只有|就有|有))")
 # Right before an amount (the text between may only be filler: "pay", "spend", "the price of" …).
 _FILL = (r"(?:\s*(?:to\s+)?(?:pay|spend|go|paying|spending|going|gastar|pagar|payer|depenser|ausgeben|zahlen|"
          r"cost(?:s|ing)?|be|a|an|the|of|de|des|du|les|los|las|die|der|den|von|price|prix|precio|preis|is|es|est|"
@@ -159,16 +163,16 @@ _CAP_BEFORE = (
     r"(?:under|below|beneath|less\s+than|lower\s+than|cheaper\s+than|max(?:imum)?|at\s+most|up\s+to|"
     r"within|tops|(?:budget|limit|presupuesto|limite|plafond|obergrenze|limite)(?:'s)?(?:\s+[\w']+){0,3}?|"
     r"cap(?:\s+of)?|"
-    r"i\s*(?:'ve|\s+have|\s+only\s+have|\s+just\s+have)?\s*(?:only\s+|just\s+)?(?:got|have|had)|(?:i\s+)?can\s+"
+    rf"{_HAVE}|(?:i\s+)?can\s+"
     r"(?:only\s+)?(?:spend|afford|pay)|(?:only|just)\s+have|affordable\s+at|for\s+less\s+than|"
     r"sub-?|<=?|≤|=<|"
-    r"por\s+menos\s+de|menos\s+de|hasta|como\s+maximo|maximo|tengo|inferior\s+a|"
+    r"por\s+menos\s+de|menos\s+de|hasta|como\s+maximo|maximo|inferior\s+a|"
     r"por\s+debajo\s+de|no\s+(?:supere|pase\s+de|exceda|cueste\s+mas\s+de)|sin\s+pasar\s+de|"
-    r"pour\s+moins\s+de|moins\s+de|jusqu'?\s*a|(?:tout\s+)?au\s+(?:plus|maximum)|maximum|sous|j'ai|"
+    r"pour\s+moins\s+de|moins\s+de|jusqu'?\s*a|(?:tout\s+)?au\s+(?:plus|maximum)|maximum|sous|"
     r"ne\s+depass\w*\s+pas|sans\s+depasser|"
     r"en\s+dessous\s+de|inferieur\s+a|unter|unterhalb\s+von|bis(?:\s+zu)?|hochstens|maximal|weniger\s+als|"
-    r"billiger\s+als|gunstiger\s+als|ich\s+habe|"
-    r"不超过|不超|不到|低于|少于|最多|预算(?:是|为|在)?|只有|有|不高于|小于|以内|≤)")
+    r"billiger\s+als|gunstiger\s+als|"
+    r"不超过|不超|不到|低于|少于|最多|预算(?:是|为|在)?|不高于|小于|以内|≤)")
 _CAP_AFTER = (r"(?:or\s+(?:less|under|below|cheaper|lower)|and\s+(?:under|below|less)|max(?:imum)?\b|tops\b|"
               r"(?:is|es|est|ist|sera|will\s+be)?\s*(?:my|the|our|mi|el|mon|ma|le|notre|mein|meine|das|unser)?\s*"
               r"(?:limit|budget|max(?:imum)?|cap|ceiling|presupuesto|limite|maximo|plafond|obergrenze|grenze)\b|"
@@ -186,12 +190,14 @@ _MIN_AFTER = (r"(?:or\s+(?:more|over|above|higher)|and\s+(?:up|over|above|higher
 _RANGE_JOIN = r"(?:-|–|—|~|to|and|y|a|et|und|bis|à|到|至)"
 _RANGE_OPEN = r"(?:between|from|entre|zwischen|von|de|在)?"
 
-_CAP_BEFORE_RE = re.compile(rf"(?:{_CAP_BEFORE}){_FILL}$", re.IGNORECASE)
+_START = r"(?<![a-z0-9])"  # a cue starts a word ("tops" is not in "laptops"); CJK needs no boundary
+_CAP_BEFORE_RE = re.compile(rf"{_START}(?:{_CAP_BEFORE}){_FILL}$", re.IGNORECASE)
+_HAVE_RE = re.compile(rf"{_START}(?:{_HAVE}){_FILL}$", re.IGNORECASE)
 _NEG_MORE_RE = re.compile(rf"\b{_NEG}{_NEG_GAP}(?:\w+\s+)?{_MORE}{_FILL}$|\b{_NEG}\s*{_MORE}{_FILL}$|"
                           r"(?:不|别|没)[要能想会得用]?(?:超过|超出|高于|多于)\s*$",
                           re.IGNORECASE)
 _NEG_LESS_RE = re.compile(rf"\b{_NEG}{_NEG_GAP}?{_LESS}{_FILL}$", re.IGNORECASE)
-_MIN_BEFORE_RE = re.compile(rf"(?:{_MIN_BEFORE}){_FILL}$", re.IGNORECASE)
+_MIN_BEFORE_RE = re.compile(rf"{_START}(?:{_MIN_BEFORE}){_FILL}$", re.IGNORECASE)
 _CAP_AFTER_RE = re.compile(rf"^\s*(?:{_CAP_AFTER})", re.IGNORECASE)
 _MIN_AFTER_RE = re.compile(rf"^\s*(?:{_MIN_AFTER})", re.IGNORECASE)
 
@@ -327,7 +333,9 @@ def parse_constraints(text: str) -> Constraints:
         before = _clause_before(folded, a.start)
         opener = re.search(rf"{_RANGE_OPEN}\s*$", before)
         if re.fullmatch(rf"\s*{_RANGE_JOIN}\s*", gap, re.IGNORECASE) and (
-                a.marked or b.marked or re.search(r"(?:between|entre|zwischen)\s*$", before)):
+                a.marked or b.marked or re.search(r"(?:between|entre|zwischen)\s*$", before)
+                and not re.search(r"\b(?:size|sizes|sized|ages?|aged|talla|taille|grosse|number)\b(?:\s+\w+)?\s+\w+\s*$",
+                                  before)):
             low, high = sorted((a, b), key=lambda x: x.value)
             start = opener.start() if opener and opener.group(0).strip() else a.start
             after = _CAP_AFTER_RE.match(folded[b.end:]) or _MIN_AFTER_RE.match(folded[b.end:])
@@ -362,8 +370,11 @@ def parse_constraints(text: str) -> Constraints:
             kind, start = "min_price", a.start - len(before) + min_b.start()
         if kind is None:
             continue
-        if not a.marked and kind and not (cap_b or min_b or neg_more or neg_less):
+        if not a.marked and not (cap_b or min_b or neg_more or neg_less):
             continue  # "16 max" is not money unless something says it is
+        have = _HAVE_RE.search(before)
+        if not a.marked and kind == "max_price" and have and cap_b and have.start() <= cap_b.start():
+            continue  # "can I have 10 of them": having is about money only when the amount says so
         if kind not in bounds:
             bounds[kind] = (a, start, end)
     money = [a for a in amounts if a.marked or any(a is b[0] for b in bounds.values())]
