@@ -23,7 +23,8 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.UNICODE)
 # Words that mark a line as English (so "de" or "mat" alone does not make it Spanish or German).
 _ENGLISH = frozenset("""the a an for with under over and or my me i i'm show want need looking find to in of is
-are do you have any some please cart add remove compare reviews what which this that it than less more""".split())
+are do does can will would be you have any some please pls cart add remove compare reviews what which when how
+this that it than less more get buy best cheap new""".split())
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def language(text: str) -> str:
     scores = {"en": sum(t in _ENGLISH for t in tokens)}
     for code, lang in _lexicon().items():
         if code != "zh":
-            scores[code] = sum(t in lang.stop or t in lang.words for t in tokens)
+            # A word spelt the same in English ("perfume", "monitor") says nothing about the language.
+            scores[code] = sum(t in lang.stop or (t in lang.words and lang.words[t].lower() != t) for t in tokens)
     if re.search(r"[ñ¿¡]", text):
         scores["es"] = scores.get("es", 0) + 2
     best = max(scores, key=lambda k: (scores[k], k == "en"))
