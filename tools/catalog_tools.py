@@ -91,7 +91,8 @@ def _no_results_note(catalog: Any, category: str | None, brand: str | None, alte
     if brand and match_label(brand, catalog.brands(), "brand") is None:
         return f"This shop carries no brand {brand!r}. Search without the brand, or name another."
     if alternatives:
-        return "Nothing meets every limit. Say so; the alternatives each miss what their 'misses' says."
+        return ("No matching products meet every limit. Say so; offer the alternatives only as alternatives, "
+                "each missing what its 'misses' says.")
     return "No matching products. Suggest loosening a filter or different words."
 
 

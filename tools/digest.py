@@ -43,7 +43,7 @@ def _alternatives(items: list[dict[str, Any]], shown: int) -> str:
 def _search(r: dict[str, Any]) -> str:
     items, near = r.get("results") or [], r.get("alternatives") or []
     if not items and near:  # near misses are only ever offered as alternatives, with what they miss
-        return f"Nothing matched everything you asked for; close alternatives: {_alternatives(near, SHOWN)}."
+        return f"Sorry, I found no matching products. Close alternatives: {_alternatives(near, SHOWN)}."
     if not items:
         return f"Sorry, I found no matching products. {r.get('note', '')}".strip()
     if r.get("weak"):

@@ -29,7 +29,8 @@ __all__ = ["IntentIndex", "ShoppingHints", "search_phrase", "shopping_hints", "v
 # "product 42", "item P42", "P0042", "#42", "items 51 and 61", "products 3, 4 or 9".
 _ID_LIST = re.compile(r"(?i)\b(?:products?|items?|ids?)\s*#?\s*(p?\d+(?:\s*(?:,|and|or|&|vs\.?|versus)\s*"
                       r"(?:(?:product|item)\s*)?#?\s*p?\d+)*)\b")
-_PID = re.compile(r"(?i)(?<![\w$.])(?:#\s*)?p\d+\b|(?<![\w$.])#\d+\b")
+# ASCII boundaries, not \b: in "把P0011加入购物车" the Chinese characters around the id are word characters too.
+_PID = re.compile(r"(?i)(?<![A-Za-z0-9_$.])(?:#\s*)?p\d+(?![A-Za-z0-9_])|(?<![A-Za-z0-9_$.])#\d+(?![A-Za-z0-9_])")
 _NUM_IN_LIST = re.compile(r"(?i)p?\d+")
 # A count the shopper states: "3 of", "5 x", "1 unit", "top 4", "3 alternatives", "quantity 2", "two of".
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

@@ -85,15 +85,27 @@ def _words(text: str, lang: _Language) -> str:
     while i < len(tokens):
         for n in range(min(lang.longest, len(tokens) - i), 0, -1):
             phrase = " ".join(folded[i:i + n])
-            if phrase in lang.words:
-                out.append(lang.words[phrase])
+            # Romance nouns lead their phrase: "esterillas de yoga" is the plural of "esterilla de yoga".
+            found = next((p for p in [phrase] + [" ".join([w, *folded[i + 1:i + n]]) for w in _singulars(folded[i])]
+                          if p in lang.words), None) if n > 1 else (phrase if phrase in lang.words else None)
+            if found is not None:
+                out.append(lang.words[found])
                 i += n
                 break
         else:
-            if folded[i] not in lang.stop and tokens[i] not in "¿¡":
+            plural = next((lang.words[w] for w in _singulars(folded[i]) if w in lang.words), None)
+            if plural is not None:
+                out.append(plural)
+            elif folded[i] not in lang.stop and tokens[i] not in "¿¡":
                 out.append(tokens[i])
             i += 1
     return _tidy(" ".join(out))
+
+
+def _singulars(word: str) -> list[str]:
+    """"esterillas" -> "esterilla", "tentes" -> "tente", "yogamatten" -> "yogamatte": plurals the list lacks."""
+    return [word[:-n] for n, ends in ((1, "s"), (2, "es"), (1, "n"), (2, "en"), (1, "e")) if word.endswith(ends)
+            and len(word) - n >= 3]
 
 
 def _chinese(text: str, lang: _Language) -> str:

@@ -238,10 +238,11 @@ def search(store: Any, query: str, *, max_price: float | None = None, min_price:
            parse_constraints: bool = True, relax: bool = True, fusion: Fusion = FUSION) -> SearchResult:
     """Rank the catalog for `query`; explicit filters win over those read from the text.
 
-    With `relax`, when fewer than `limit` products meet every constraint read from the text, the next
-    best products that miss some of those (never an explicit filter) come back apart, as
-    `alternatives`, with `Hit.unmet` saying what they miss: "dell xps" finds the XPS, and other
-    laptops as alternatives. `hits` holds only products that meet every constraint.
+    With `relax`, when fewer than `limit` products meet every constraint, the next best products that
+    miss some come back apart, as `alternatives`, with `Hit.unmet` saying what they miss: the same kind
+    of product over the budget first ("running shoes under $10": running shoes that cost more), then
+    others ("dell xps" finds the XPS, and other laptops). `hits` holds only products that meet every
+    constraint.
     """
     if mode not in ("dense", "lexical", "hybrid"):
         raise ValueError(f"mode must be dense, lexical or hybrid, not {mode!r}")
@@ -275,9 +276,15 @@ def search(store: Any, query: str, *, max_price: float | None = None, min_price:
     else:
         vector = store.embedder.embed([text])[0] if mode != "lexical" else None
         ranked = _rank(store, index, text, vector, filters, mode, limit, fusion)
-        if relax and len(ranked) < limit and len(filters) > len(explicit):
+        if relax and len(ranked) < limit and filters:
             exact = {r[0] for r in ranked}
-            loose = _rank(store, index, text, vector, explicit, mode, limit + len(ranked), fusion)
+            # Alternatives never join the hits, so any limit may be relaxed: first the same kind of product
+            # (brand and category kept) over the budget or rating, then what the explicit filters alone allow.
+            kind = {k: v for k, v in filters.items() if k in ("brand", "category")}
+            loose = _rank(store, index, text, vector, kind, mode, limit + len(ranked), fusion) if kind else []
+            seen = {r[0] for r in loose}
+            loose += [r for r in _rank(store, index, text, vector, explicit, mode, limit + len(ranked), fusion)
+                      if r[0] not in seen]
             # Only close alternatives: a tent is no alternative to a coffee maker, even in a tiny shop.
             floor = _RELAX_FLOOR * max([_closeness(r) for r in ranked[:1] + loose[:1]], default=0.0)
             extra = [r for r in loose if r[0] not in exact and _closeness(r) >= floor][:limit - len(ranked)]
