@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -11,6 +10,7 @@ from agent.tools import ToolError, tool
 from tools.deps import ShopContext
 from tools.catalog.product import Product
 from tools.catalog.query import match_label
+from tools.ids import MAX_ID_LENGTH, id_candidates
 from tools.lexicon import to_english
 
 __all__ = ["get_product", "product_detail", "resolve_product", "search_catalog"]
@@ -21,17 +21,12 @@ Price = Annotated[float | None, Field(ge=0, description="in the catalog's curren
 def resolve_product(ctx: ShopContext, product_id: str) -> Product:
     """Find a product by id, forgiving how people write ids ("P42", "product 42", "p0042")."""
     catalog = ctx.deps.catalog
-    raw = product_id.strip()
-    candidates = [raw, raw.upper()]
-    m = re.fullmatch(r"(?i)(?:product|item|id|#)?\s*#?\s*p?0*(\d+)", raw)
-    if m:
-        digits = m.group(1)
-        candidates += [digits, f"P{int(digits):04d}", f"P{digits}"]
-    for cid in dict.fromkeys(candidates):
+    for cid in id_candidates(product_id):
         product = catalog.get(cid)
         if product is not None:
             return product
-    raise ToolError(f"no product with id {product_id!r}. Use search_catalog to find products and their ids.")
+    shown = product_id if len(product_id) <= MAX_ID_LENGTH else product_id[:MAX_ID_LENGTH] + '…'
+    raise ToolError(f"no product with id {shown!r}. Use search_catalog to find products and their ids.")
 
 
 def product_detail(product: Product, reviews: int = 3) -> dict[str, Any]:
