@@ -149,8 +149,8 @@ _HAVE = (r"(?:i\s*(?:'ve|\s+have|\s+only\s+have|\s+just\s+have)?\s*(?:only\s+|ju
 # Right before an amount (the text between may only be filler: "pay", "spend", "the price of" …).
 _FILL = (r"(?:\s*(?:to\s+)?(?:pay|spend|go|paying|spending|going|gastar|pagar|payer|depenser|ausgeben|zahlen|"
          r"cost(?:s|ing)?|be|a|an|the|of|de|des|du|les|los|las|die|der|den|von|price|prix|precio|preis|is|es|est|"
-         r"ist|around|about|"
-         r"per\s+\w+)\b|\s*[:=])*\s*")
+         r"ist|around|about|roughly|"
+         r"per\s+\w+)\b|\s*[:=~]|\s*[花用付])*\s*")
 _NEG = (r"(?:n[o']?t|never|no|nothing|none|without|cannot|can'?t|won'?t|wouldn'?t|shouldn'?t|don'?t|doesn'?t|"
         r"mustn'?t|ne|pas|nicht|kein\w*|nada|sin|jamais|不)")
 _NEG_GAP = r"(?:\s+[\w']+){0,5}?\s+"  # "won't pay a penny more than", "shouldn't cost more than"
@@ -162,11 +162,11 @@ _LESS = (r"(?:less\s+than|under|below|cheaper\s+than|lower\s+than|menos\s+de|mas
 _CAP_BEFORE = (
     r"(?:under|below|beneath|less\s+than|lower\s+than|cheaper\s+than|max(?:imum)?|at\s+most|up\s+to|"
     r"within|tops|(?:budget|limit|presupuesto|limite|plafond|obergrenze|limite)(?:'s)?(?:\s+[\w']+){0,3}?|"
-    r"cap(?:\s+of)?|"
+    r"cap(?:ped)?(?:\s+(?:of|at))?|less\s+than\s+or\s+equal\s+to|como\s+mucho|a\s+lo\s+sumo|maxi|"
     rf"{_HAVE}|(?:i\s+)?can\s+"
     r"(?:only\s+)?(?:spend|afford|pay)|(?:only|just)\s+have|affordable\s+at|for\s+less\s+than|"
     r"sub-?|<=?|≤|=<|"
-    r"por\s+menos\s+de|menos\s+de|hasta|como\s+maximo|maximo|inferior\s+a|"
+    r"por\s+menos\s+de|menos\s+de|mas\s+barat[oa]s?\s+que|hasta|como\s+maximo|maximo|inferior\s+a|"
     r"por\s+debajo\s+de|no\s+(?:supere|pase\s+de|exceda|cueste\s+mas\s+de)|sin\s+pasar\s+de|"
     r"pour\s+moins\s+de|moins\s+de|jusqu'?\s*a|(?:tout\s+)?au\s+(?:plus|maximum)|maximum|sous|"
     r"ne\s+depass\w*\s+pas|sans\s+depasser|"
@@ -176,7 +176,8 @@ _CAP_BEFORE = (
 _CAP_AFTER = (r"(?:or\s+(?:less|under|below|cheaper|lower)|and\s+(?:under|below|less)|max(?:imum)?\b|tops\b|"
               r"(?:is|es|est|ist|sera|will\s+be)?\s*(?:my|the|our|mi|el|mon|ma|le|notre|mein|meine|das|unser)?\s*"
               r"(?:limit|budget|max(?:imum)?|cap|ceiling|presupuesto|limite|maximo|plafond|obergrenze|grenze)\b|"
-              r"is\s+(?:all|what)\s+i\s+(?:have|got|can\s+spend)|to\s+spend|para\s+gastar|a\s+depenser|zum\s+ausgeben|"
+              r"is\s+(?:all|what)\s+i\s+(?:have|got|can\s+spend)|is\s+the\s+(?:most|max(?:imum)?|limit)|"
+              r"to\s+spend|para\s+gastar|a\s+depenser|zum\s+ausgeben|"
               r"como\s+maximo|au\s+(?:plus|maximum)|hochstens|maximal|"
               r"at\s+most|at\s+the\s+most|budget|limit|o\s+menos|ou\s+moins|oder\s+weniger|maximo|maximum|"
               r"hochstens|max\.|以下|以内|之内|内|左右以内|封顶)")
@@ -235,7 +236,11 @@ def _words_to_digits(text: str) -> str:
     """Spell-out amounts as digits where they are money ("forty dollars", "under fifty", "五十块")."""
     def english(m: re.Match[str]) -> str:
         value = _english_number(m.group(0))
-        return str(value) if value is not None and _moneyish(text, m) else text[m.start():m.end()]
+        if value is None or not _moneyish(text, m):
+            return text[m.start():m.end()]
+        grand = re.search(r"\bgrand\b", m.group(0), re.IGNORECASE) and not re.match(
+            rf"\s*(?:{_CUR_WORD})(?![a-z])", _fold(text[m.end():]))
+        return f"{value} dollars" if grand else str(value)  # "a grand" is money by itself
 
     def other(m: re.Match[str]) -> str:
         return str(_WORDS_OTHER[m.group(0).lower()]) if _moneyish(text, m) else text[m.start():m.end()]
@@ -254,6 +259,8 @@ def _words_to_digits(text: str) -> str:
 def _moneyish(text: str, m: re.Match[str]) -> bool:
     """A spelt number reads as money when a currency follows or a bound word comes right before it."""
     after, before = _fold(text[m.end():]), _fold(text[:m.start()])
+    if re.search(r"\bgrand\b", m.group(0), re.IGNORECASE):
+        return True  # "a grand" is a thousand dollars, whatever follows
     return bool(re.match(rf"\s*(?:{_CUR_WORD})(?![a-z])", after) or re.search(rf"{_SYMBOL}\s*$", before)
                 or (_CAP_BEFORE_RE.search(before) or _MIN_BEFORE_RE.search(before))
                 and not re.match(rf"\s?(?:{_UNITS})(?![a-z])", after))
@@ -281,7 +288,7 @@ def _amount(m: re.Match[str]) -> _Amount | None:
     currency = parsed_code if (symbol or code) else None
     if symbol in ("¥", "￥") and re.search(r"[\u4e00-\u9fff]", m.string):
         currency = "CNY"  # in a Chinese line "¥" is the yuan
-    return _Amount(m.start(), m.end(), value, currency, bool(symbol or code))
+    return _Amount(m.start(), m.end(), value, currency, bool(symbol or code or (m.group("k") or "").strip()))
 
 
 def _find_amounts(folded: str, taken: list[tuple[int, int]]) -> list[_Amount]:
@@ -370,7 +377,8 @@ def parse_constraints(text: str) -> Constraints:
             kind, start = "min_price", a.start - len(before) + min_b.start()
         if kind is None:
             continue
-        if not a.marked and not (cap_b or min_b or neg_more or neg_less):
+        strong_after = (cap_a or min_a) and re.match(r"\s*(?:budget|limit|以[下内上]|之内|内)", after)
+        if not a.marked and not (cap_b or min_b or neg_more or neg_less or strong_after):
             continue  # "16 max" is not money unless something says it is
         have = _HAVE_RE.search(before)
         if not a.marked and kind == "max_price" and have and cap_b and have.start() <= cap_b.start():
