@@ -288,7 +288,7 @@ def _amount(m: re.Match[str]) -> _Amount | None:
     currency = parsed_code if (symbol or code) else None
     if symbol in ("¥", "￥") and re.search(r"[\u4e00-\u9fff]", m.string):
         currency = "CNY"  # in a Chinese line "¥" is the yuan
-    return _Amount(m.start(), m.end(), value, currency, bool(symbol or code or (m.group("k") or "").strip()))
+    return _Amount(m.start(), m.end(), value, currency, bool(symbol or code))  # "4k" alone is a resolution
 
 
 def _find_amounts(folded: str, taken: list[tuple[int, int]]) -> list[_Amount]:
