@@ -129,3 +129,10 @@ def test_the_lexicon_leaves_english_alone_and_keeps_names_and_ids() -> None:
     assert to_english("añade el P0012 a mi carrito") == "add P0012 cart"
     assert to_english("Hushpod Laufschuhe für Damen") == "Hushpod running shoes women"
     assert (language("casque sans fil"), language("Kopfhörer"), language("耳机")) == ("fr", "de", "zh")
+
+
+def test_the_catalogs_own_words_are_kept_and_do_not_make_a_line_french() -> None:
+    assert to_english("eau de parfum under $80") == "eau de parfum under $80"
+    assert to_english("Maison Verel eau de parfum", keep={"maison", "verel", "eau", "de", "parfum"}) == \
+        "Maison Verel eau de parfum"
+    assert language("Maison Verel parfum", keep={"maison", "verel", "parfum"}) == "en"

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from agent.tools import ToolError, tool
 from tools.deps import ShopContext
+from tools.catalog.lexical import lexical_index
 from tools.catalog.product import Product
 from tools.catalog.query import match_label
 from tools.ids import MAX_ID_LENGTH, id_candidates
@@ -62,7 +63,8 @@ def search_catalog(
     `results` meet every limit; near misses come apart as `alternatives`, each with what it `misses`."""
     if min_price is not None and max_price is not None and min_price > max_price:
         raise ToolError(f"min_price {min_price} is above max_price {max_price}; swap or drop one")
-    query = to_english(query)  # the catalog is English; a Spanish, French, German or Chinese query's words translated
+    # The catalog is English: a Spanish, French, German or Chinese query's words in English, the catalog's own kept.
+    query = to_english(query, keep=lexical_index(ctx.deps.catalog).vocabulary)
     found = ctx.deps.catalog.search(query, max_price=max_price, min_price=min_price, category=category,
                                         brand=brand, min_rating=min_rating, in_stock=in_stock, limit=limit)
     results = [dict(hit.product.summary(), score=round(hit.score, 3), why=hit.why) for hit in found.hits]

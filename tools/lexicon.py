@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,11 +50,12 @@ def _lexicon() -> dict[str, _Language]:
     return out
 
 
-def language(text: str) -> str:
-    """"zh", "es", "fr", "de" or "en": the language whose words the line uses most (ties: English)."""
+def language(text: str, keep: Container[str] = ()) -> str:
+    """"zh", "es", "fr", "de" or "en": the language whose words the line uses most (ties: English). Words in
+    `keep` (the catalog's own vocabulary) say nothing about the language."""
     if _CJK.search(text):
         return "zh"
-    tokens = [_fold(t) for t in _TOKEN.findall(text) if t[0].isalpha()]
+    tokens = [_fold(t) for t in _TOKEN.findall(text) if t[0].isalpha() and t.lower() not in keep]
     scores = {"en": sum(t in _ENGLISH for t in tokens)}
     for code, lang in _lexicon().items():
         if code != "zh":
@@ -65,24 +67,29 @@ def language(text: str) -> str:
     return best if scores[best] > scores["en"] else "en"
 
 
-def to_english(text: str, lang: str | None = None) -> str:
+def to_english(text: str, lang: str | None = None, keep: Container[str] = ()) -> str:
     """The line with its product and shopping words in English (unchanged when it is English already).
-    `lang` names the language when a longer line it came from was detected already."""
-    code = lang or language(text)
+    `lang` names the language when a longer line it came from was detected already; words in `keep` (the
+    catalog's vocabulary: "eau de parfum" is on its labels) stay as written."""
+    code = lang or language(text, keep)
     if code == "en":
         return text
     words = _lexicon().get(code)
     if words is None:
         return text
-    return _chinese(text, words) if code == "zh" else _words(text, words)
+    return _chinese(text, words) if code == "zh" else _words(text, words, keep)
 
 
-def _words(text: str, lang: _Language) -> str:
+def _words(text: str, lang: _Language, keep: Container[str] = ()) -> str:
     tokens = _TOKEN.findall(text)
     folded = [_fold(t) for t in tokens]
     out: list[str] = []
     i = 0
     while i < len(tokens):
+        if tokens[i].lower() in keep:
+            out.append(tokens[i])
+            i += 1
+            continue
         for n in range(min(lang.longest, len(tokens) - i), 0, -1):
             phrase = " ".join(folded[i:i + n])
             # Romance nouns lead their phrase: "esterillas de yoga" is the plural of "esterilla de yoga".
@@ -133,5 +140,6 @@ def _chinese(text: str, lang: _Language) -> str:
 
 def _tidy(text: str) -> str:
     text = re.sub(r"\s+([,.!?;:])", r"\1", text)
+    text = re.sub(r"([$€£¥])\s+(?=\d)", r"\1", text)  # "$ 80" was split into tokens: "$80"
     text = re.sub(r"(?:,\s*){2,}", ", ", text)
     return " ".join(text.split()).strip(" ,")
