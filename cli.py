@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from agent import Agent, AgentSettings, SessionStore, load_model
+from agent import Agent, AgentSettings, SessionStore, ToolContext, ToolError, load_model
 from agent.events import Event
 from agent.models import Model, ModelError
 from tools import app
@@ -116,15 +116,23 @@ def build_agent(args: argparse.Namespace, console: Console, confirm: Callable[..
     """The chat's agent over the shop's deps; `model` replaces the one the flags name (tests inject one)."""
     settings = app.model_settings(args)
     model = model or load_model(settings)
-    # write_description drafts with the same model the chat runs on
-    deps = app.open_deps(args.catalog, args.chroma_url, progress=app.progress_bars(console),
-                         state_dir=args.state_dir, llm=model)
+    if args.merchant:  # shop on someone else's UCP store: its checkout tools instead of the shop's
+        from tools.merchant_tools import build_merchant_registry, merchant_system_prompt, open_merchant
+
+        deps: Any = open_merchant(args.merchant, args.buyer, args.agent_profile)
+        registry, system = build_merchant_registry(), merchant_system_prompt(args.merchant, args.shopper)
+    else:
+        # write_description drafts with the same model the chat runs on
+        deps = app.open_deps(args.catalog, args.chroma_url, progress=app.progress_bars(console),
+                             state_dir=args.state_dir, llm=model)
+        registry, system = app.build_registry(), app.system_prompt(args.shopper)
+    app.open_mcp(args, registry)
     sessions = SessionStore(app.home() / "sessions.db")
     session_id = sessions.latest(args.shopper) if args.resume else None
     messages = sessions.load(session_id).messages if session_id else []
     session_id = session_id or sessions.create(args.shopper, settings.describe())
-    agent = Agent(model, app.build_registry(), app.shop_context(deps, args.shopper, session_id),
-                  system_prompt=app.system_prompt(args.shopper), settings=AgentSettings(max_steps=args.max_steps),
+    agent = Agent(model, registry, ToolContext(deps=deps, user_id=args.shopper, session_id=session_id),
+                  system_prompt=system, settings=AgentSettings(max_steps=args.max_steps),
                   confirm=confirm, messages=messages, on_change=lambda m: sessions.save(session_id, m))
     return agent, sessions
 
@@ -152,7 +160,7 @@ def cmd_chat(args: argparse.Namespace, console: Console, input_fn: InputFn, mode
 
     try:
         agent, sessions = build_agent(args, console, confirm, model)
-    except (ModelError, ValueError, FileNotFoundError) as exc:
+    except (ModelError, ValueError, FileNotFoundError, ToolError) as exc:  # ToolError: an --mcp server failed
         console.print(f"[bold red]Cannot start:[/] {exc}")
         return 2
     emit = (lambda e: print(json.dumps(e.to_dict(), ensure_ascii=False), flush=True)) if args.json \
@@ -215,6 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--state-dir", metavar="DIR", help="where shoppers and carts live (default: beside the catalog)")
     app.add_model_args(chat)
     app.add_catalog_args(chat)
+    app.add_mcp_args(chat)
+    app.add_merchant_args(chat)
     chat.set_defaults(func=cmd_chat)
     tools_cmd = sub.add_parser("tools", help="list the registered tools and their JSON schemas")
     tools_cmd.add_argument("--json", action="store_true")
