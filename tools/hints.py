@@ -12,21 +12,25 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
 from typing import Callable, Collection
 
 import numpy as np
 
 from tools.resources import load_prompt_yaml
 from tools.catalog.query import parse_query
+from tools.constraints import Constraints, parse_constraints
 from tools.copy_style import find_length, find_tone
 from tools.digest import digest
+from tools.lexicon import language, to_english
 
 __all__ = ["IntentIndex", "ShoppingHints", "search_phrase", "shopping_hints", "value_hints"]
 
 # "product 42", "item P42", "P0042", "#42", "items 51 and 61", "products 3, 4 or 9".
 _ID_LIST = re.compile(r"(?i)\b(?:products?|items?|ids?)\s*#?\s*(p?\d+(?:\s*(?:,|and|or|&|vs\.?|versus)\s*"
                       r"(?:(?:product|item)\s*)?#?\s*p?\d+)*)\b")
-_PID = re.compile(r"(?i)(?<![\w$.])(?:#\s*)?p\d+\b|(?<![\w$.])#\d+\b")
+# ASCII boundaries, not \b: in "把P0011加入购物车" the Chinese characters around the id are word characters too.
+_PID = re.compile(r"(?i)(?<![A-Za-z0-9_$.])(?:#\s*)?p\d+(?![A-Za-z0-9_])|(?<![A-Za-z0-9_$.])#\d+(?![A-Za-z0-9_])")
 _NUM_IN_LIST = re.compile(r"(?i)p?\d+")
 # A count the shopper states: "3 of", "5 x", "1 unit", "top 4", "3 alternatives", "quantity 2", "two of".
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -44,8 +48,6 @@ _CATEGORY = re.compile(r"(?i)\b(?:the|browse|your|in|from)\s+(?!(?:the|a|an|your
                        r"\"?([a-z][a-z&'-]*(?:\s+(?!under|over|below|above|for|with|rated|only|please|pls)"
                        r"[a-z&'-]+){0,2})\"?")
 _NOT_CATEGORY = frozenset("same other this that whole entire a an the which what in of for from to at on".split())
-# parse_query reads "nothing over 80" as a lower bound (it sees "over 80"); shoppers mean a cap.
-_NOT_OVER = re.compile(r"(?i)\b(?:nothing|not(?:hing)?|none|no(?:thing)?)\s+(?:over|above|more\s+than)\b")
 
 
 def _ids(text: str) -> list[str]:
@@ -73,8 +75,8 @@ def _strip_ids(text: str) -> str:
     return _PID.sub(" ", _ID_LIST.sub(" ", text))
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+def _number(value: float | Decimal) -> str:
+    return str(int(value)) if float(value).is_integer() else str(float(value))
 
 
 # How shoppers open a request, and what trails it: neither is what they are looking for.
@@ -96,8 +98,12 @@ _TRAIL = re.compile(r"(?i)[\s,.;:!?]*(?:\b(?:and|with|at|for|please|pls|thanks|t
 def search_phrase(text: str) -> str:
     """What the shopper is looking for, in their words: the line without its opener, ids, price and rating
     phrases ("I'm looking for a laptop under $1000" -> "laptop"). A small model drops nouns ("case for my
-    iPhone 12" -> "iPhone 12"); this keeps them."""
-    phrase = " ".join(parse_query(_NOT_OVER.sub("no more than", _strip_ids(text)), [], []).text.split())
+    iPhone 12" -> "iPhone 12"); this keeps them. A line in Spanish, French, German or Chinese gives its product
+    words in English, the catalog's language ("auriculares inalámbricos" -> "wireless headphones")."""
+    phrase = " ".join(parse_query(_strip_ids(text), [], []).text.split())
+    lang = language(text)
+    if lang != "en":
+        phrase = to_english(phrase, lang)
     for _ in range(3):
         shorter = _LEAD.sub("", _OPENER.sub("", phrase).strip(" ,.!?")).strip(" ,.!?")
         if shorter == phrase:
@@ -113,7 +119,7 @@ def value_hints(text: str) -> str:
     if ids:
         parts.append("ids " + ", ".join(f'"{i}"' for i in ids))
     rest = _strip_ids(text)
-    parsed = parse_query(_NOT_OVER.sub("no more than", rest), [], [])
+    parsed = parse_constraints(rest)
     for key in ("max_price", "min_price", "min_rating"):  # the order search_catalog's grammar takes them in
         value = getattr(parsed, key)
         if value is not None:
@@ -206,6 +212,20 @@ class ShoppingHints:
             self._cache[text] = "; ".join(parts) or "-"
         return self._cache[text]
 
+    # The price arguments a line may leave open (the soft guard; see `open_arguments`).
+    price_arguments = frozenset({"max_price", "min_price"})
+
+    def constraints(self, text: str) -> Constraints:
+        """The line's price, rating and stock constraints, typed (ids left out): what the hints line shows."""
+        return parse_constraints(_strip_ids(text))
+
+    def open_arguments(self, text: str) -> frozenset[str]:
+        """Governed arguments to leave open for this line rather than drop: when it names an amount of money
+        but states no bound the parser can read ("something nice, about $50"), max_price and min_price may take
+        one of the amounts written in the line (`constraints(text).amounts`), optional, instead of vanishing
+        from the grammar (which loses the budget without a trace)."""
+        return self.price_arguments if self.constraints(text).found_money_but_no_bound else frozenset()
+
     def knows(self, tool: str) -> bool:
         """Whether the labelled lines name `tool` (the grammar keeps a tool they don't know available)."""
         index = self._intents()
@@ -218,7 +238,8 @@ class ShoppingHints:
         index = self._intents()
         if index is None:
             return None
-        return index.nearest(text, self.id_tools if has_ids else None)
+        # The labelled lines are English: a line in another language is compared by its English words.
+        return index.nearest(to_english(text), self.id_tools if has_ids else None)
 
     def _intents(self) -> IntentIndex | None:
         if self._index is None:
