@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
+from tools.render import escape  # strips control codes too
 
 from agent import AgentSettings, ToolContext, ToolRegistry, load_model
 from agent.models import Model, ModelError, ScriptedModel

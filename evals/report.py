@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
+from tools.render import escape  # strips control codes too
 from rich.table import Table
 
 from evals.runner import CaseResult, EvalResult, RunRecord
