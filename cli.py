@@ -35,15 +35,6 @@ def build_agent(args: argparse.Namespace, console: Console, confirm: Callable[..
                 model: Model | None = None) -> tuple[Agent, SessionStore, int]:
     """The chat's agent over the shop's deps; `model` replaces the one the flags name (tests inject one).
     Also returns how many messages a resumed conversation brought back."""
-    for place, what in ((app.home(), "the app's home"), (args.state_dir, "--state-dir")):
-        if place:
-            app.writable_dir(place, what)
-    empty = app.new_catalog_dir(args.catalog)
-    if empty is not None:
-        raise app.StorageProblem(f"the catalog {empty} is new and empty; ingest a feed into it first "
-                                 f"(python cli.py ingest FILE --catalog {empty})")
-    if args.catalog:
-        app.writable_dir(args.catalog, "the catalog")
     settings = app.model_settings(args)
     model = model or load_model(settings)
     # write_description drafts with the same model the chat runs on
@@ -187,6 +178,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_places(args: argparse.Namespace) -> None:
+    """Every command that keeps state says at once, and in one line, when it cannot: a read-only or full home,
+    a file where a directory belongs, or a named catalog that does not exist (a typo reads as an empty shop)."""
+    if args.func is cmd_tools:
+        return
+    app.writable_dir(app.home(), "the app's home")
+    catalog, state_dir = getattr(args, "catalog", None), getattr(args, "state_dir", None)
+    if catalog:
+        empty = None if args.command == "ingest" else app.new_catalog_dir(catalog)
+        if empty is not None:
+            raise app.StorageProblem(f"the catalog {empty} is new and empty; ingest a feed into it first "
+                                     f"(python cli.py ingest FILE --catalog {empty})")
+        app.writable_dir(catalog, "the catalog")
+    if state_dir:
+        app.writable_dir(state_dir, "--state-dir")
+
+
 def _plugin_commands() -> Iterable[Callable[[Any], None]]:
     """Subcommands owned by other packages register themselves through the same argparse API."""
     from evals.commands import register as register_eval
@@ -206,6 +214,11 @@ def main(argv: list[str] | None = None, console: Console | None = None, input_fn
         argv.insert(0, "chat")
     args = build_parser().parse_args(argv)
     input_fn = input_fn or (lambda prompt: console.input(prompt))
+    try:
+        _check_places(args)
+    except app.StorageProblem as exc:
+        console.print(Text("Cannot start: ", style="bold red").append(safe(str(exc)), style="default"))
+        return 2
     if args.func is cmd_chat:
         return cmd_chat(args, console, input_fn, model)
     return args.func(args, console)

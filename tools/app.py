@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.models import Model, ModelSettings
+from agent.session import private_file
 from agent.tools import ToolContext, ToolRegistry
 from tools.deps import ShopContext, ShopDeps
 from tools.resources import demo_dir, load_prompt_yaml, prompts_dir, render_prompt
@@ -42,6 +43,7 @@ def configure_logging() -> None:
         return
     try:
         log_file().parent.mkdir(parents=True, exist_ok=True)
+        private_file(log_file())  # tracebacks quote arguments, which may quote the shopper
         handler: logging.Handler = logging.FileHandler(log_file(), encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()
