@@ -66,7 +66,7 @@ def looks_like_jsonl(text: str) -> bool:
     """True when the text starts with a JSON object followed by more JSON: JSON Lines saved as .json."""
     try:
         first, end = _DECODER.raw_decode(text, _SPACE.match(text).end())
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # too deep to tell: read_json says so clearly
         return False
     return isinstance(first, dict) and bool(text[end:].strip())
 
