@@ -38,10 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agent import Agent, AgentSettings, load_model  # noqa: E402
 from tools import app  # noqa: E402
+from tools.ids import id_key  # noqa: E402
 from agent.events import Error, TextEvent, ToolCallEvent  # noqa: E402
 
 NONE = "none"
-_ID = re.compile(r"^[Pp]?0*(\d+)$")
 _WORD = re.compile(r"[a-z0-9]+(?:[.'-][a-z0-9]+)*")
 # Words that carry no product meaning in a query (and the price phrasing WebShop appends to instructions).
 _STOP = set("""a an and the of for to in on with without by from or my me i im i'm am is are be it its this that
@@ -75,9 +75,7 @@ def price_cap(text: str) -> float | None:
 
 
 def norm_id(value: Any) -> str:
-    text = str(value).strip()
-    m = _ID.match(text)
-    return m.group(1) if m else text.lower()
+    return id_key(value)
 
 
 def words(text: str) -> set[str]:

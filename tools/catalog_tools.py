@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -11,35 +10,25 @@ from agent.tools import ToolError, tool
 from tools.deps import ShopContext
 from tools.catalog.product import Product
 from tools.catalog.query import match_label
+from tools.ids import MAX_ID_LENGTH, id_candidates
 
 __all__ = ["MAX_ID_LENGTH", "ProductId", "get_product", "product_detail", "resolve_product", "search_catalog"]
 
 Price = Annotated[float | None, Field(ge=0, description="in the catalog's currency")]
-MAX_ID_LENGTH = 64
 ProductId = Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH, description="the product id, e.g. P0042")]
-# A prefix word, then '#'/spaces, then an optional P, then digits: no two adjacent parts can match the same
-# character, so a failed match is linear (the old `\s*#?\s*p?0*(\d+)` took 18 s on '#' + 20,000 spaces).
-_ID_FORMS = re.compile(r"(?i)(?:product|item|id)?[\s#]*p?(\d+)")
 
 
 def resolve_product(ctx: ShopContext, product_id: str) -> Product:
     """Find a product by id, forgiving how people write ids ("P42", "product 42", "p0042")."""
     catalog = ctx.deps.catalog
-    raw = product_id.strip()
-    if len(raw) > MAX_ID_LENGTH:  # before any regex or int(): a 4,300-digit "id" is an attack, not a typo
-        raise ToolError(f"a product id is at most {MAX_ID_LENGTH} characters; this one has {len(raw)}. "
-                        "Use search_catalog to find products and their ids.")
-    candidates = [raw, raw.upper()]
-    m = _ID_FORMS.fullmatch(raw)
-    if m:
-        digits = m.group(1).lstrip("0") or "0"
-        candidates += [digits, f"P{digits.rjust(4, '0')}", f"P{digits}"]
-    for cid in dict.fromkeys(candidates):
+    if len(product_id.strip()) > MAX_ID_LENGTH:  # a 4,300-digit "id" is an attack, not a typo: say so plainly
+        raise ToolError(f"a product id is at most {MAX_ID_LENGTH} characters; this one has "
+                        f"{len(product_id.strip())}. Use search_catalog to find products and their ids.")
+    for cid in id_candidates(product_id):
         product = catalog.get(cid)
         if product is not None:
             return product
-    raise ToolError(f"no product with id {product_id[:MAX_ID_LENGTH]!r}. "
-                    "Use search_catalog to find products and their ids.")
+    raise ToolError(f"no product with id {product_id.strip()!r}. Use search_catalog to find products and their ids.")
 
 
 def product_detail(product: Product, reviews: int = 3) -> dict[str, Any]:
