@@ -73,8 +73,8 @@ def _storage_error(exc: BaseException, sessions: SessionStore) -> str:
 def _conflict(agent: Agent, sessions: SessionStore, error: SessionConflict, console: Console) -> None:
     """Another process saved this conversation: continue from its version, saying what was not kept."""
     agent.messages[:] = sessions.load(agent.context.session_id).messages
-    console.print(Text(f"{error}\nReloaded the latest version ({len(agent.messages)} messages); "
-                       "send your last message again.", style="yellow"))
+    console.print(Text(f"{error}\nReloaded the latest version ({len(agent.messages)} messages). What this turn "
+                       "already did (a cart change) stays done: look before you send it again.", style="yellow"))
 
 
 def cmd_chat(args: argparse.Namespace, console: Console, input_fn: InputFn, model: Model | None = None) -> int:
