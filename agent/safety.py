@@ -44,7 +44,7 @@ def redact_secrets(text: str) -> str:
     return _URL.sub(lambda m: redact_url(m.group(0)), text)
 
 
-# PII a shopper may type: e-mail addresses, payment card numbers (13-19 digits, spaces or dashes between groups,
+# PII a user may type: e-mail addresses, payment card numbers (13-19 digits, spaces or dashes between groups,
 # Luhn-checked so order numbers and ids stay), phone numbers (groups of digits with separators, 9-15 digits: a date has 8).
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\b")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")

@@ -31,7 +31,7 @@ class SessionConflict(RuntimeError):
 
 
 def private_file(path: Path) -> Path:
-    """Create `path` readable by its owner only (0600), or narrow an existing one: transcripts hold what shoppers
+    """Create `path` readable by its owner only (0600), or narrow an existing one: transcripts hold what users
     typed. SQLite gives its journal files the database's mode."""
     os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
     os.chmod(path, 0o600)

@@ -14,15 +14,7 @@ import cli
 from tools.catalog.ingest import ingest_file
 from tools.catalog.store import CatalogStore
 
-# Rows an attacker could put in a feed: rich markup, ANSI and OSC-8 sequences, a clear-screen, a bell.
-HOSTILE = [
-    {"id": "H1", "title": "Phish [link=http://127.0.0.1:9/phish]click[/link] kettle", "price": 19.99,
-     "currency": "USD", "brand": "[blink][bold red]Evil[/]", "category": "Kitchen", "stock": 5,
-     "description": "A kettle. \x1b]8;;http://127.0.0.1:9/osc\x1b\\osc link\x1b]8;;\x1b\\ \x1b[2J\x07 boils water."},
-    {"id": "X9[conceal]", "title": "Concealed \x1b[31mred\x1b[0m toaster", "price": 999.0, "currency": "USD",
-     "category": "Kitchen", "stock": 50, "description": "A toaster that toasts bread evenly."},
-]
-
+from relkit import HOSTILE
 
 @pytest.fixture(scope="session")
 def hostile_catalog(tmp_path_factory: pytest.TempPathFactory) -> CatalogStore:
@@ -76,19 +68,3 @@ def run_cli(demo_catalog, tmp_path, home, capsys):
         return code, out.getvalue(), capsys.readouterr().out
 
     return run
-
-
-def stored_messages(home: Path) -> list[list[dict]]:
-    """Every stored conversation's messages, straight from the SQLite file."""
-    import sqlite3
-
-    with sqlite3.connect(home / "sessions.db") as db:
-        ids = [sid for (sid,) in db.execute("SELECT id FROM sessions ORDER BY created")]
-        return [[json.loads(b) for (b,) in db.execute(
-            "SELECT body FROM messages WHERE session_id = ? ORDER BY idx", (sid,))] for sid in ids]
-
-
-def every_call_answered(messages: list[dict]) -> bool:
-    calls = {c["id"] for m in messages if m["role"] == "assistant" for c in m.get("tool_calls") or []}
-    answered = {m["tool_call_id"] for m in messages if m["role"] == "tool"}
-    return calls <= answered

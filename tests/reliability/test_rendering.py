@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import HOSTILE
+from relkit import HOSTILE
 
 ESC = "\x1b"
 

@@ -12,7 +12,7 @@ import pytest
 from agent.models import ScriptedModel
 from agent.session import SessionConflict, SessionStore
 
-from conftest import every_call_answered, stored_messages
+from relkit import every_call_answered, stored_messages, writer
 
 
 def test_a_second_writer_on_a_stale_copy_gets_a_clear_conflict(tmp_path):
@@ -29,25 +29,12 @@ def test_a_second_writer_on_a_stale_copy_gets_a_clear_conflict(tmp_path):
     assert [m["content"] for m in a.load(sid).messages] == ["from a", "from b"]
 
 
-def _writer(path: str, sid: str, name: str, count: int, acked: "mp.Queue") -> None:
-    store = SessionStore(path)
-    done = 0
-    while done < count:
-        messages = store.load(sid).messages
-        try:
-            store.save(sid, messages + [{"role": "user", "content": f"{name}-{done}"}])
-        except SessionConflict:
-            continue  # someone else wrote first: reload and try again
-        acked.put(f"{name}-{done}")
-        done += 1
-
-
 def test_two_processes_on_one_conversation_lose_nothing(tmp_path):
     path = tmp_path / "s.db"
     sid = SessionStore(path).create("S001")
     ctx = mp.get_context("spawn")
     acked = ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(str(path), sid, n, 40, acked)) for n in ("a", "b")]
+    procs = [ctx.Process(target=writer, args=(str(path), sid, n, 40, acked)) for n in ("a", "b")]
     for p in procs:
         p.start()
     for p in procs:

@@ -7,7 +7,7 @@ from agent.tools import to_model_json
 from tools.digest import digest
 from tools.render import MAX_ROWS
 
-from conftest import stored_messages
+from relkit import stored_messages
 
 
 def test_confirm_prompt_shows_y_n_and_a_no_reads_as_declined(run_cli):

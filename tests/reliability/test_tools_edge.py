@@ -16,7 +16,7 @@ from agent.tools import Approval, ConsentRequired, ToolError, tool
 from tools import SHOPPING_TOOLS
 from tools.catalog_tools import MAX_ID_LENGTH, resolve_product
 
-from conftest import every_call_answered
+from relkit import every_call_answered
 
 TOOLS = {t.name: t for t in SHOPPING_TOOLS}
 
