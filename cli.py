@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from agent import Agent, AgentSettings, SessionStore, load_model
+from agent import Agent, AgentSettings, SessionStore, ToolContext, ToolError, load_model
 from agent.events import Event
 from agent.models import Model, ModelError
 from agent.safety import redact_pii, redact_secrets
@@ -37,16 +37,24 @@ def build_agent(args: argparse.Namespace, console: Console, confirm: Callable[..
     Also returns how many messages a resumed conversation brought back."""
     settings = app.model_settings(args)
     model = model or load_model(settings)
-    # write_description drafts with the same model the chat runs on
-    deps = app.open_deps(args.catalog, args.chroma_url, progress=app.progress_bars(console),
-                         state_dir=args.state_dir, llm=model)
+    if args.merchant:  # shop on someone else's UCP store: its checkout tools instead of the shop's
+        from tools.merchant_tools import build_merchant_registry, merchant_system_prompt, open_merchant
+
+        deps: Any = open_merchant(args.merchant, args.buyer, args.agent_profile)
+        registry, system = build_merchant_registry(), merchant_system_prompt(args.merchant, args.shopper)
+    else:
+        # write_description drafts with the same model the chat runs on
+        deps = app.open_deps(args.catalog, args.chroma_url, progress=app.progress_bars(console),
+                             state_dir=args.state_dir, llm=model)
+        registry, system = app.build_registry(), app.system_prompt(args.shopper)
+    app.open_mcp(args, registry)
     sessions = SessionStore(app.home() / "sessions.db", redact=redact_pii if args.redact_pii else None)
     session_id = sessions.latest(args.shopper) if args.resume else None
     messages = sessions.load(session_id).messages if session_id else []
     session_id = session_id or sessions.create(args.shopper, settings.describe())
     restored = sum(m["role"] in ("user", "assistant") and bool(m.get("content")) for m in messages)
-    agent = Agent(model, app.build_registry(), app.shop_context(deps, args.shopper, session_id),
-                  system_prompt=app.system_prompt(args.shopper), settings=AgentSettings(max_steps=args.max_steps),
+    agent = Agent(model, registry, ToolContext(deps=deps, user_id=args.shopper, session_id=session_id),
+                  system_prompt=system, settings=AgentSettings(max_steps=args.max_steps),
                   confirm=confirm, messages=messages, on_change=lambda m: sessions.save(session_id, m))
     return agent, sessions, restored
 
@@ -94,7 +102,7 @@ def cmd_chat(args: argparse.Namespace, console: Console, input_fn: InputFn, mode
 
     try:
         agent, sessions, restored = build_agent(args, console, confirm, model)
-    except (ModelError, ValueError, FileNotFoundError, app.StorageProblem) as exc:
+    except (ModelError, ValueError, FileNotFoundError, ToolError, app.StorageProblem) as exc:  # ToolError: --mcp
         console.print(Text("Cannot start: ", style="bold red").append(safe(redact_secrets(str(exc))), style="default"))
         return 2
     emit = (lambda e: print(json.dumps(e.to_dict(), ensure_ascii=False), flush=True)) if args.json \
@@ -169,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="mask e-mails, card and phone numbers in the stored conversation")
     app.add_model_args(chat)
     app.add_catalog_args(chat)
+    app.add_mcp_args(chat)
+    app.add_merchant_args(chat)
     chat.set_defaults(func=cmd_chat)
     tools_cmd = sub.add_parser("tools", help="list the registered tools and their JSON schemas")
     tools_cmd.add_argument("--json", action="store_true")

@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 from tools.render import escape  # strips control codes too
 
-from agent import AgentSettings, ToolContext, ToolRegistry, load_model
+from agent import AgentSettings, ToolContext, ToolError, ToolRegistry, load_model
 from agent.models import Model, ModelError, ScriptedModel
 from agent.safety import redact_pii
 from tools import app
@@ -36,6 +36,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("paths", nargs="*", default=[str(DEFAULT_SUITES)], metavar="PATH",
                    help="suite files or directories (default: evals/suites)")
     app.add_model_args(p)
+    app.add_mcp_args(p)
     p.add_argument("--repeat", type=int, metavar="K", help="runs per case (overrides each case's `repeat`)")
     p.add_argument("--tag", action="append", default=[], metavar="T", help="only cases with this tag (repeatable)")
     p.add_argument("--report", metavar="FILE.json", help="write the full report, transcripts included")
@@ -66,8 +67,12 @@ class ShopEnv:
         lines = self.context.deps.shoppers.cart(self.context.user_id) if self.context.user_id else []
         return {"cart": {line.product_id: int(line.quantity) for line in lines}}
 
+    def set_stock(self, stock: dict[str, int]) -> None:
+        assert self.context.deps.checkout is not None
+        self.context.deps.checkout.configure(lambda shop: [shop.set_on_hand(pid, n) for pid, n in stock.items()])
+
     def close(self) -> None:
-        # Only the per-case shopper store is ours to close: the catalog and the model are shared by every case.
+        # Only the per-case stores are ours to close: the catalog and the model are shared by every case.
         self.context.deps.close()
         shutil.rmtree(self.state_dir, ignore_errors=True)
 
@@ -153,7 +158,9 @@ def handler(args: argparse.Namespace, console: Console, env_factory: EnvFactory 
         models, described, parallel_ok = model_factory(args)
         shop = ShopEnvFactory() if env_factory is None else None
         envs = env_factory or shop
-    except (ModelError, ValueError, FileNotFoundError, ImportError) as exc:
+        if shop is not None:
+            app.open_mcp(args, shop.registry)  # --mcp: remote tools join the shop's in every case
+    except (ModelError, ValueError, FileNotFoundError, ImportError, ToolError) as exc:
         console.print(f"[bold red]Cannot start:[/] {escape(str(exc))}")
         return 2
     workers = max(1, args.workers)

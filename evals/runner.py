@@ -41,6 +41,10 @@ class Env(Protocol):
     def state(self) -> dict[str, Any]:
         ...
 
+    def set_stock(self, stock: dict[str, int]) -> None:
+        """Change the shop's stock counts (a turn's `stock:`); only called for cases that use it."""
+        ...
+
     def close(self) -> None:
         ...
 
@@ -124,12 +128,14 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{at}"
 
 
-def _play(agent: Agent, case: Case, answer: dict[str, bool], run: RunRecord) -> None:
+def _play(agent: Agent, env: Env, case: Case, answer: dict[str, bool], run: RunRecord) -> None:
     """Run the case's turns in order; stop at the first turn that ends in an error."""
     earlier_results: list[Any] = []
     earlier_user: list[str] = []
     for i, turn in enumerate(case.turns):
         answer["yes"] = bool(turn.confirm)
+        if turn.stock:
+            env.set_stock(turn.stock)
         record = TurnRecord(i, turn.user, earlier_results=list(earlier_results), earlier_user=list(earlier_user))
         run.turns.append(record)
         started = time.perf_counter()
@@ -164,7 +170,7 @@ def run_case(suite: Suite, case: Case, attempt: int, env_factory: EnvFactory, mo
         answer = {"yes": False}  # the current turn's confirmation answer, read by the confirmer
         agent = Agent(model, env.registry, env.context, system_prompt=env.system_prompt,
                       settings=agent_settings or AgentSettings(), confirm=lambda call, args: answer["yes"])
-        _play(agent, case, answer, run)
+        _play(agent, env, case, answer, run)
         if case.state is not None:
             try:
                 run.state = dict(env.state())

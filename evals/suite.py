@@ -119,6 +119,9 @@ class Turn(_Strict):
     tools: ToolsExpect | None = None
     reply: ReplyExpect | None = None
     grounded: bool | None = None  # None: the case's setting
+    # the shop's stock of these products is set to these counts just before the turn (say, another buyer took
+    # the last one): how a case reaches "sold out between checkout and order"
+    stock: dict[str, int] | None = None
 
     @model_validator(mode="before")
     @classmethod

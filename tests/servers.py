@@ -21,10 +21,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(argv: Sequence[str], ready: Callable[[], bool], *, name: str, timeout: float,
-          env: dict[str, str] | None = None) -> Iterator[None]:
+          env: dict[str, str] | None = None, cwd: str | None = None) -> Iterator[None]:
     """Start `argv`, poll `ready()` until it is true, and terminate the process when the block ends."""
     with tempfile.TemporaryFile("w+b") as log:
-        proc = subprocess.Popen(list(argv), stdout=log, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(list(argv), stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
         try:
             deadline = time.monotonic() + timeout
             while not ready():

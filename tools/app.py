@@ -17,9 +17,10 @@ from agent.tools import ToolContext, ToolRegistry
 from tools.deps import ShopContext, ShopDeps
 from tools.resources import demo_dir, load_prompt_yaml, prompts_dir, render_prompt
 
-__all__ = ["SHOP_NAME", "ProgressFactory", "StorageProblem", "new_catalog_dir", "writable_dir", "add_catalog_args", "add_model_args", "build_registry", "demo_dir",
-           "home", "log_file", "model_settings", "open_catalog", "open_deps", "progress_bars", "prompts_dir",
-           "render_prompt", "shop_context", "shoppers_path", "system_prompt"]
+__all__ = ["SHOP_NAME", "ProgressFactory", "StorageProblem", "add_catalog_args", "add_mcp_args", "add_merchant_args",
+           "add_model_args", "build_registry", "demo_dir", "home", "log_file", "model_settings", "new_catalog_dir",
+           "open_catalog", "open_deps", "open_mcp", "progress_bars", "prompts_dir", "render_prompt", "shop_context",
+           "shoppers_path", "system_prompt", "writable_dir"]
 
 SHOP_NAME = "Shopagent demo shop"
 PROGRESS_THRESHOLD = 300  # items; smaller jobs finish in a blink and a bar would only flicker
@@ -114,6 +115,39 @@ def add_catalog_args(p: argparse.ArgumentParser, default: str = "(default: the d
     g.add_argument("--chroma-url", metavar="URL", help="a Chroma server, e.g. http://127.0.0.1:8000")
 
 
+def add_mcp_args(p: argparse.ArgumentParser) -> None:
+    """`--mcp URL|COMMAND` for every command that runs the agent: remote MCP tools join the shop's."""
+    g = p.add_argument_group("MCP servers whose tools the agent may use")
+    g.add_argument("--mcp", action="append", default=[], metavar="URL|COMMAND",
+                   help="an MCP server: a streamable-HTTP URL or a command to run over stdio (repeatable)")
+    g.add_argument("--mcp-token", default=os.environ.get("SHOPAGENT_MCP_TOKEN"),
+                   help="bearer token sent to MCP URLs (default: $SHOPAGENT_MCP_TOKEN)")
+
+
+def open_mcp(args: argparse.Namespace, registry: ToolRegistry) -> list[Any]:
+    """Connect to each `--mcp` server and adopt its tools into `registry`; the connections close at exit.
+    Raises `agent.mcp.MCPUnavailable` (a ToolError) naming a server that cannot be reached."""
+    import atexit
+
+    from agent.mcp import adopt_mcp, connect
+
+    headers = {"Authorization": f"Bearer {args.mcp_token}"} if getattr(args, "mcp_token", None) else {}
+    conns = []
+    for target in getattr(args, "mcp", None) or []:
+        conn = connect(target, headers=headers)
+        atexit.register(conn.close)
+        adopt_mcp(registry, conn)
+        conns.append(conn)
+    return conns
+
+
+def add_merchant_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("shop on another store (UCP)")
+    g.add_argument("--merchant", metavar="URL", help="a UCP merchant to check out on, e.g. http://127.0.0.1:8182")
+    g.add_argument("--buyer", metavar="FILE.json", help="the shopper's address and payment token for --merchant")
+    g.add_argument("--agent-profile", metavar="URI", help="the UCP-Agent profile URI sent to the merchant")
+
+
 def model_settings(args: argparse.Namespace) -> ModelSettings:
     """The model the flags of `add_model_args` name, with the shop's few-shot bank and hints for small models."""
     from tools.hints import shopping_hints
@@ -162,15 +196,16 @@ def open_catalog(catalog: str | None = None, chroma_url: str | None = None,
 
 def open_deps(catalog: str | None = None, chroma_url: str | None = None, *, progress: ProgressFactory | None = None,
               state_dir: str | Path | None = None, catalog_store: Any = None, llm: Model | None = None) -> ShopDeps:
-    """The deps of one conversation: the catalog (opened unless given) and the shopper store beside it, or in
-    `state_dir` when given (fresh state per eval case)."""
+    """The deps of one conversation: the catalog (opened unless given), the shopper store beside it, or in
+    `state_dir` when given (fresh state per eval case), and the checkout store next to the shopper store."""
+    from tools.checkout.store import CheckoutStore, checkout_path_for
     from tools.shoppers import ShopperStore
 
     store = catalog_store or open_catalog(catalog, chroma_url, progress)
     path = Path(state_dir) / "shoppers.db" if state_dir else shoppers_path(catalog)
     # Only the default catalog's shoppers start with the demo histories: their product ids name demo products.
     shoppers = ShopperStore.open_default(path, store, demo_dir() if catalog is None and chroma_url is None else None)
-    return ShopDeps(catalog=store, shoppers=shoppers, llm=llm)
+    return ShopDeps(catalog=store, shoppers=shoppers, llm=llm, checkout=CheckoutStore(checkout_path_for(path), store))
 
 
 def shoppers_path(catalog: str | Path | None) -> Path:

@@ -1,4 +1,5 @@
-"""CLI subcommands contributed by the shopping tools (catalog ingest/search, shoppers, descriptions, τ² retail)."""
+"""CLI subcommands contributed by the shopping tools (catalog ingest/search, shoppers, descriptions, serve, MCP,
+τ² retail)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ __all__ = ["register_all"]
 
 
 def register_all(subparsers: Any) -> None:
-    from tools import describe_commands, shopper_commands
+    from tools import describe_commands, mcp_commands, shopper_commands
+    from tools.checkout import commands as checkout_commands
     from tools.catalog import commands as catalog_commands
     from tools.retail import commands as retail_commands
 
     catalog_commands.register(subparsers)
     shopper_commands.register(subparsers)
     describe_commands.register(subparsers)
+    checkout_commands.register(subparsers)
+    mcp_commands.register(subparsers)
     retail_commands.register(subparsers)

@@ -10,6 +10,7 @@ from agent.tools import ToolContext
 if TYPE_CHECKING:
     from agent.models.base import Model
     from tools.catalog.store import CatalogStore
+    from tools.checkout.store import CheckoutStore
     from tools.shoppers import ShopperStore
 
 __all__ = ["ShopContext", "ShopDeps"]
@@ -22,10 +23,13 @@ class ShopDeps:
     catalog: "CatalogStore"
     shoppers: "ShopperStore"
     llm: "Model | None" = None  # write_description drafts with the model the conversation runs on
+    checkout: "CheckoutStore | None" = None  # checkouts and orders (beside the shopper store); None: no checkout
 
     def close(self) -> None:
         """Close what these deps own for one conversation (the catalog and model are shared, and stay open)."""
         self.shoppers.close()
+        if self.checkout is not None:
+            self.checkout.close()
 
 
 ShopContext = ToolContext[ShopDeps]

@@ -116,10 +116,39 @@ def _description(r: dict[str, Any]) -> str:
     return f"Here is the description of {r.get('title')}: {r.get('description', '')}"
 
 
+def _checkout(r: dict[str, Any]) -> str:
+    shipping = r.get("shipping") or {}
+    parts = [f"Checkout total {r['total']}"]
+    if shipping:
+        parts.append(f"with {shipping.get('title')} ({shipping.get('price')})")
+    if r.get("discounts"):
+        parts.append("after " + ", ".join(f"{d.get('code')} (-{d.get('amount')})" for d in r["discounts"]))
+    options = "; ".join(f"{o['id']}: {o['title']} {o['price']}" for o in r.get("shipping_options") or [])
+    return " ".join(parts) + "." + (f" Shipping options: {options}." if options and not shipping else "") + \
+        (f" {r['next']}" if r.get("next") else "")
+
+
+def _order(r: dict[str, Any]) -> str:
+    return (f"Order {r['order_id']} is {r.get('status')}: total {r.get('total')}"
+            + (f", charged to {r['payment']}" if r.get("payment") else "")
+            + (f", tracking {r['tracking']}" if r.get("tracking") else "") + ".")
+
+
+def _orders(r: dict[str, Any]) -> str:
+    if "order_id" in r:
+        return _order(r)
+    orders = r.get("orders") or []
+    if not orders:
+        return "You have no orders yet."
+    return "Your orders: " + "; ".join(f"{o['order_id']} ({o.get('status')}, {o.get('total')})" for o in orders[:5]) + "."
+
+
 _BY_TOOL: dict[str, Callable[[dict[str, Any]], str]] = {
     "search_catalog": _search, "get_product": _product, "recommend_products": _recommend,
     "compare_products": _compare, "summarize_reviews": _reviews, "get_user_history": _history,
     "view_cart": _cart, "add_to_cart": _added, "remove_from_cart": _removed, "write_description": _description,
+    "start_checkout": _checkout, "choose_shipping": _checkout, "apply_discount_code": _checkout,
+    "place_order": _order, "view_order": _orders,
 }
 
 

@@ -1,0 +1,93 @@
+"""`python cli.py serve --with-mcp`: one server, the UCP REST API and MCP at /mcp over the same shop. An MCP
+client (the SDK's own) searches, fills its cart and takes a checkout to ready with consent; REST sees that
+same checkout."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import anyio
+import httpx
+import mcp_types as types
+import pytest
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+
+from tests.mcp_shop import ROOT
+from tests.servers import free_port, serve
+from tests.ucp_reference import FLOWER_SHOP, ucp_headers
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not FLOWER_SHOP.is_dir():
+        pytest.skip(f"the conformance suite's flower shop is not here ({FLOWER_SHOP}): ../shared is absent")
+    state = tmp_path_factory.mktemp("serve_state")
+    made = subprocess.run([sys.executable, str(ROOT / "cli.py"), "tokens", "add", "cust_1", "--state-dir",
+                           str(state)], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
+        try:
+            return httpx.get(f"{url}/.well-known/ucp", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    argv = [sys.executable, str(ROOT / "cli.py"), "serve", "--ucp-shop", str(FLOWER_SHOP), "--port", str(port),
+            "--state-dir", str(state), "--with-mcp"]
+    with serve(argv, ready, name="serve --with-mcp", timeout=180):
+        yield url, made.stdout.strip()
+
+
+def _mcp(url: str, token: str, body) -> Any:
+    import httpx2
+
+    async def accept(ctx: Any, params: Any) -> types.ElicitResult:
+        return types.ElicitResult(action="accept", content={"confirm": True})
+
+    async def main():
+        transport = streamable_http_client(f"{url}/mcp", http_client=httpx2.AsyncClient(
+            headers={"Authorization": f"Bearer {token}"}, timeout=httpx2.Timeout(60, read=300)))
+        async with Client(transport, elicitation_callback=accept, read_timeout_seconds=120) as c:
+            return await body(c)
+
+    return anyio.run(main)
+
+
+def test_an_mcp_client_checks_out_on_the_ucp_server_and_rest_sees_the_checkout(server):
+    url, token = server
+
+    async def body(c):
+        names = {t.name for t in (await c.list_tools()).tools}
+        found = await c.call_tool("search_catalog", {"catalog": {"query": "tulips"}})
+        pid = found.structured_content["products"][0]["id"]
+        steps = [await c.call_tool("add_to_cart", {"product_id": pid, "quantity": 2}),
+                 await c.call_tool("start_checkout", {}),
+                 await c.call_tool("choose_shipping", {"street_address": "123 Main St", "city": "Springfield",
+                                                       "region": "IL", "postal_code": "62704", "country": "US"})]
+        options = steps[-1].structured_content
+        return names, pid, steps, options
+
+    names, pid, steps, options = _mcp(url, token, body)
+    assert {"search_catalog", "lookup_catalog", "start_checkout", "place_order"} <= names
+    assert pid == "bouquet_tulips" and all(not s.is_error for s in steps), [s.content for s in steps]
+
+    async def finish(c):
+        option = next(o["id"] for o in options["shipping_options"] if "std" in o["id"])
+        return await c.call_tool("choose_shipping", {"option_id": option})
+
+    chosen = _mcp(url, token, finish)
+    assert not chosen.is_error, chosen.content
+    ready = chosen.structured_content
+    assert ready["status"] == "ready_for_complete"
+    r = httpx.get(f"{url}/checkout-sessions/{ready['checkout_id']}", headers=ucp_headers())
+    assert r.status_code == 200
+    rest = r.json()
+    assert rest["status"] == "ready_for_complete"
+    assert [(li["item"]["id"], li["quantity"]) for li in rest["line_items"]] == [("bouquet_tulips", 2)]
+    assert httpx.post(f"{url}/mcp", json={}, headers={"Accept": "application/json"}).status_code == 401
