@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from typing import Any, Callable, Iterable
 
 from rich.console import Console
-from rich.live import Live
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -17,103 +16,25 @@ from rich.text import Text
 from agent import Agent, AgentSettings, SessionStore, ToolContext, ToolError, load_model
 from agent.events import Event
 from agent.models import Model, ModelError
+from agent.safety import redact_pii, redact_secrets
+from agent.session import SessionConflict
 from tools import app
+from tools.render import Renderer, confirm_prompt, safe
 
-HELP = """Commands: /help  /reset (start a new conversation)  /quit.  Ctrl-C cancels a turn; Ctrl-D quits."""
-InputFn = Callable[[str], str]
-
-
-# ---------------------------------------------------------------- rendering
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)[:60]
-    return "" if value is None else str(value)
-
-
-def table_for(result: Any) -> Table | None:
-    """A table for the first list of records in a tool result (search hits, cart lines, comparisons)."""
-    rows: Any = result
-    if isinstance(result, dict):  # a tool's own "table" wins (comparisons), else its first list of records
-        lists = [result["table"]] if isinstance(result.get("table"), list) else []
-        rows = next(iter(lists + [v for k, v in result.items() if isinstance(v, list) and v and k != "alternatives"]),
-                    None)
-    if not rows or not all(isinstance(r, dict) for r in rows):
-        return None
-    columns = [k for k in rows[0] if all(not isinstance(r.get(k), (dict, list)) for r in rows)][:8]
-    table = Table(show_lines=False, header_style="bold cyan")
-    for c in columns:
-        table.add_column(c, overflow="fold")
-    for r in rows[:25]:
-        table.add_row(*(_cell(r.get(c)) for c in columns))
-    return table
-
-
-def alternatives_table(result: Any) -> Table | None:
-    """A search's near misses, apart from its results: "close, but over your budget"."""
-    rows = result.get("alternatives") if isinstance(result, dict) else None
-    if not rows or not all(isinstance(r, dict) for r in rows):
-        return None
-    misses = [str(m) for r in rows for m in r.get("misses") or []]
-    title = "close, but over your budget" if misses and all(m.startswith("price") for m in misses) else \
-        "close, but not everything you asked for"
-    table = Table("id", "title", "price", "misses", title=title, header_style="bold yellow", title_justify="left")
-    for r in rows[:25]:
-        table.add_row(*(Text(cell) for cell in (_cell(r.get("id")), _cell(r.get("title")), _cell(r.get("price")),
-                                                "; ".join(map(str, r.get("misses") or [])))))  # data, not markup
-    return table
-
-
-class Renderer:
-    """Draws one turn's events: streamed markdown, a panel per tool call, tables for tabular results."""
-
-    def __init__(self, console: Console) -> None:
-        self.console, self._live, self._text = console, None, ""
-
-    def __call__(self, event: Event) -> None:
-        if event.type == "text":
-            self._text += event.text
-            if self._live is None:
-                self._live = Live(Markdown(self._text), console=self.console, refresh_per_second=12)
-                self._live.start()
-            self._live.update(Markdown(self._text))
-            return
-        self.flush()
-        if event.type == "tool_call":
-            args = event.arguments if isinstance(event.arguments, str) else ", ".join(
-                f"{k}={v!r}" for k, v in event.arguments.items())
-            self.console.print(Panel(f"[bold]{event.name}[/]({args})", title="tool call", border_style="blue",
-                                     expand=False))
-        elif event.type == "tool_result":
-            body = table_for(event.result) if event.ok else None
-            if body is None:
-                text = event.result if isinstance(event.result, str) else json.dumps(event.result, indent=1)
-                body = text if len(text) < 1500 else text[:1500] + " …"
-            self.console.print(Panel(body, title=f"{event.name} {'ok' if event.ok else 'failed'}",
-                                     border_style="green" if event.ok else "red", expand=False))
-            near = alternatives_table(event.result) if event.ok else None
-            if near is not None:
-                self.console.print(near)
-        elif event.type == "confirm" and not event.approved:
-            self.console.print(f"[yellow]Not run: {event.name} needs your confirmation.[/]")
-        elif event.type == "error":
-            self.console.print(f"[bold red]Error ({event.kind}):[/] {event.message}")
-        elif event.type == "done":
-            t = event.timings.get("total_s", 0.0)
-            self.console.print(f"[dim]{event.steps} step(s), {event.usage.get('total_tokens', 0)} tokens, "
-                               f"{t:.1f}s[/]")
-
-    def flush(self) -> None:
-        if self._live is not None:
-            self._live.stop()
-            self._live, self._text = None, ""
+HELP = """Commands:
+  /help   this list
+  /reset  start a new conversation (the cart is kept)
+  /quit   leave (or Ctrl-D)
+Ctrl-C cancels the turn in progress. Cart changes are asked first: answer y to allow, anything else declines.
+Ask for products in your own words: "wireless earbuds under $60", "compare P0001 and P0002", "add P0012 to my cart"."""
+InputFn = Callable[[Any], str]  # given the prompt (markup text or a rich Text), returns the line typed
 
 
 # ---------------------------------------------------------------- chat
 def build_agent(args: argparse.Namespace, console: Console, confirm: Callable[..., bool],
-                model: Model | None = None) -> tuple[Agent, Any]:
-    """The chat's agent over the shop's deps; `model` replaces the one the flags name (tests inject one)."""
+                model: Model | None = None) -> tuple[Agent, SessionStore, int]:
+    """The chat's agent over the shop's deps; `model` replaces the one the flags name (tests inject one).
+    Also returns how many messages a resumed conversation brought back."""
     settings = app.model_settings(args)
     model = model or load_model(settings)
     if args.merchant:  # shop on someone else's UCP store: its checkout tools instead of the shop's
@@ -127,23 +48,41 @@ def build_agent(args: argparse.Namespace, console: Console, confirm: Callable[..
                              state_dir=args.state_dir, llm=model)
         registry, system = app.build_registry(), app.system_prompt(args.shopper)
     app.open_mcp(args, registry)
-    sessions = SessionStore(app.home() / "sessions.db")
+    sessions = SessionStore(app.home() / "sessions.db", redact=redact_pii if args.redact_pii else None)
     session_id = sessions.latest(args.shopper) if args.resume else None
     messages = sessions.load(session_id).messages if session_id else []
     session_id = session_id or sessions.create(args.shopper, settings.describe())
+    restored = sum(m["role"] in ("user", "assistant") and bool(m.get("content")) for m in messages)
     agent = Agent(model, registry, ToolContext(deps=deps, user_id=args.shopper, session_id=session_id),
                   system_prompt=system, settings=AgentSettings(max_steps=args.max_steps),
                   confirm=confirm, messages=messages, on_change=lambda m: sessions.save(session_id, m))
-    return agent, sessions
+    return agent, sessions, restored
 
 
-def run_turn(agent: Agent, text: str, emit: Callable[[Event], None]) -> None:
+def run_turn(agent: Agent, text: str, emit: Callable[[Event], None]) -> bool:
+    """One turn's events to `emit`; whether it ended well (no error, a reply)."""
+    ok = True
     stream = agent.run(text)
     try:
         for event in stream:
             emit(event)
+            ok = ok and event.type != "error" and not (event.type == "done" and not event.ok)
     finally:
         stream.close()
+    return ok
+
+
+def _storage_error(exc: BaseException, sessions: SessionStore) -> str:
+    if isinstance(exc, SessionConflict):
+        return str(exc)
+    return f"cannot write to {sessions.path}: {safe(getattr(exc, 'strerror', None) or exc)}"
+
+
+def _conflict(agent: Agent, sessions: SessionStore, error: SessionConflict, console: Console) -> None:
+    """Another process saved this conversation: continue from its version, saying what was not kept."""
+    agent.messages[:] = sessions.load(agent.context.session_id).messages
+    console.print(Text(f"{error}\nReloaded the latest version ({len(agent.messages)} messages). What this turn "
+                       "already did (a cart change) stays done: look before you send it again.", style="yellow"))
 
 
 def cmd_chat(args: argparse.Namespace, console: Console, input_fn: InputFn, model: Model | None = None) -> int:
@@ -154,22 +93,30 @@ def cmd_chat(args: argparse.Namespace, console: Console, input_fn: InputFn, mode
             return True
         if not interactive:
             return False
-        shown = ", ".join(f"{k}={v!r}" for k, v in validated.model_dump().items())
-        answer = input_fn(f"Allow {call.name}({shown})? [y/N] ").strip().lower()
-        return answer in ("y", "yes")
+        try:
+            answer = input_fn(confirm_prompt(call.name, validated.model_dump(mode="json")))
+        except (EOFError, KeyboardInterrupt):  # no answer is a no, and the turn goes on to say so
+            console.print()
+            return False
+        return answer.strip().lower() in ("y", "yes")
 
     try:
-        agent, sessions = build_agent(args, console, confirm, model)
-    except (ModelError, ValueError, FileNotFoundError, ToolError) as exc:  # ToolError: an --mcp server failed
-        console.print(f"[bold red]Cannot start:[/] {exc}")
+        agent, sessions, restored = build_agent(args, console, confirm, model)
+    except (ModelError, ValueError, FileNotFoundError, ToolError, app.StorageProblem) as exc:  # ToolError: --mcp
+        console.print(Text("Cannot start: ", style="bold red").append(safe(redact_secrets(str(exc))), style="default"))
         return 2
     emit = (lambda e: print(json.dumps(e.to_dict(), ensure_ascii=False), flush=True)) if args.json \
-        else Renderer(console)
+        else Renderer(console, interactive=interactive)
+    if restored and not args.json:
+        console.print(Text(f"Restored conversation {agent.context.session_id} ({restored} messages).", style="dim"))
     if not interactive:
-        run_turn(agent, args.once, emit)
-        return 0
-    console.print(Panel(f"Shopping assistant · model: {app.model_settings(args).describe()} · shopper: {args.shopper}"
-                        f"\n{HELP}", border_style="magenta"))
+        try:
+            return 0 if run_turn(agent, args.once, emit) else 1
+        except (SessionConflict, sqlite3.Error, OSError) as exc:
+            console.print(Text(f"Not saved: {_storage_error(exc, sessions)}", style="bold red"))
+            return 1
+    console.print(Panel(Text(f"Shopping assistant · model: {safe(app.model_settings(args).describe())} · shopper: "
+                             f"{safe(args.shopper)}\nType /help for commands."), border_style="magenta"))
     while True:
         try:
             text = input_fn("[bold magenta]you>[/] ").strip()
@@ -181,15 +128,19 @@ def cmd_chat(args: argparse.Namespace, console: Console, input_fn: InputFn, mode
         if text in ("/quit", "/exit"):
             return 0
         if text == "/help":
-            console.print(HELP)
-            continue
-        if text == "/reset":
-            del agent.messages[1:]
-            sessions.save(agent.context.session_id, agent.messages)
-            console.print("[dim]Conversation cleared.[/]")
+            console.print(Text(HELP))
             continue
         try:
+            if text == "/reset":
+                del agent.messages[1:]
+                sessions.save(agent.context.session_id, agent.messages)
+                console.print("[dim]Conversation cleared.[/]")
+                continue
             run_turn(agent, text, emit)
+        except SessionConflict as exc:
+            _conflict(agent, sessions, exc, console)
+        except (sqlite3.Error, OSError) as exc:
+            console.print(Text(f"Not saved: {_storage_error(exc, sessions)}", style="bold red"))
         except KeyboardInterrupt:
             if isinstance(emit, Renderer):
                 emit.flush()
@@ -204,7 +155,8 @@ def cmd_tools(args: argparse.Namespace, console: Console) -> int:
     table = Table("tool", "writes", "arguments", "description", header_style="bold cyan", show_lines=True)
     for t in registry:
         props = t.spec()["function"]["parameters"].get("properties", {})
-        table.add_row(t.name, "yes" if t.writes else "", ", ".join(props), t.description.splitlines()[0])
+        table.add_row(Text(t.name), "yes" if t.writes else "", Text(", ".join(props)),
+                      Text(safe(t.description.splitlines()[0])))
     console.print(table)
     return 0
 
@@ -221,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--resume", action="store_true", help="continue the last conversation")
     chat.add_argument("--max-steps", type=int, default=8, help="model steps per turn (default 8)")
     chat.add_argument("--state-dir", metavar="DIR", help="where shoppers and carts live (default: beside the catalog)")
+    chat.add_argument("--redact-pii", action="store_true",
+                      help="mask e-mails, card and phone numbers in the stored conversation")
     app.add_model_args(chat)
     app.add_catalog_args(chat)
     app.add_mcp_args(chat)
@@ -232,6 +186,23 @@ def build_parser() -> argparse.ArgumentParser:
     for register in _plugin_commands():
         register(sub)
     return parser
+
+
+def _check_places(args: argparse.Namespace) -> None:
+    """Every command that keeps state says at once, and in one line, when it cannot: a read-only or full home,
+    a file where a directory belongs, or a named catalog that does not exist (a typo reads as an empty shop)."""
+    if args.func is cmd_tools:
+        return
+    app.writable_dir(app.home(), "the app's home")
+    catalog, state_dir = getattr(args, "catalog", None), getattr(args, "state_dir", None)
+    if catalog:
+        empty = None if args.command == "ingest" else app.new_catalog_dir(catalog)
+        if empty is not None:
+            raise app.StorageProblem(f"the catalog {empty} is new and empty; ingest a feed into it first "
+                                     f"(python cli.py ingest FILE --catalog {empty})")
+        app.writable_dir(catalog, "the catalog")
+    if state_dir:
+        app.writable_dir(state_dir, "--state-dir")
 
 
 def _plugin_commands() -> Iterable[Callable[[Any], None]]:
@@ -253,6 +224,11 @@ def main(argv: list[str] | None = None, console: Console | None = None, input_fn
         argv.insert(0, "chat")
     args = build_parser().parse_args(argv)
     input_fn = input_fn or (lambda prompt: console.input(prompt))
+    try:
+        _check_places(args)
+    except app.StorageProblem as exc:
+        console.print(Text("Cannot start: ", style="bold red").append(safe(str(exc)), style="default"))
+        return 2
     if args.func is cmd_chat:
         return cmd_chat(args, console, input_fn, model)
     return args.func(args, console)

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from agent.events import Confirm, Done, Error, Event, TextEvent, ToolCallEvent, ToolResultEvent
 from agent.history import trim_to_window
 from agent.models.base import Model, ModelError, TextDelta, ToolCall, Usage
+from agent.safety import redact_secrets
 from agent.tools import (Approval, ToolContext, ToolError, ToolRegistry, to_data, to_model_json,
                          validation_message)
 
@@ -93,8 +94,8 @@ class Agent:
         except (ModelError, BudgetExceeded) as exc:
             ok = False
             self._repair(turn_start)
-            yield Error(str(exc) or type(exc).__name__, kind=type(exc).__name__)
-        except GeneratorExit:  # the consumer cancelled the turn (Ctrl-C): keep a consistent history
+            yield Error(redact_secrets(str(exc)) or type(exc).__name__, kind=type(exc).__name__)
+        except BaseException:  # cancelled (Ctrl-C, a closed stream) or a bug: keep a valid, stored history
             self._repair(turn_start)
             raise
         timings["total_s"] = time.perf_counter() - started

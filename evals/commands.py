@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
+from tools.render import escape  # strips control codes too
 
 from agent import AgentSettings, ToolContext, ToolError, ToolRegistry, load_model
 from agent.models import Model, ModelError, ScriptedModel
+from agent.safety import redact_pii
 from tools import app
 from tools.deps import ShopDeps
-from evals.report import failing_details, print_summary, write_json, write_junit
+from evals.report import check_writable, failing_details, print_summary, write_json, write_junit
 from evals.runner import EnvFactory, ModelFactory, RunSettings, run_eval, select_cases
 from evals.suite import Case, SuiteError, load_suites
 
@@ -46,6 +47,8 @@ def register(subparsers: Any) -> None:
                    help="parallel case runs; only with --scripted or --base-url (a local model is not thread-safe)")
     p.add_argument("--max-steps", type=int, default=8, help="model steps per turn (default 8)")
     p.add_argument("--transcripts", action="store_true", help="print the transcript of every failing run")
+    p.add_argument("--redact-pii", action="store_true",
+                   help="mask e-mails, card and phone numbers in the written reports")
     p.set_defaults(func=handler)
 
 
@@ -142,6 +145,15 @@ def handler(args: argparse.Namespace, console: Console, env_factory: EnvFactory 
         console.print(f"[bold red]No cases to run[/] in {', '.join(map(str, args.paths))}"
                       f"{' with tags ' + ', '.join(args.tag) if args.tag else ''}.")
         return 2
+    try:  # every place this run writes, checked before it starts: a long run must not fail at its end
+        app.writable_dir(app.home(), "the app's home")
+        app.writable_dir(tempfile.gettempdir(), "per-case shopper state")
+        for out in (args.report, args.junit):
+            if out:
+                check_writable(out)
+    except (OSError, app.StorageProblem) as exc:
+        console.print(f"[bold red]Cannot start:[/] {escape(str(exc))}")
+        return 2
     try:
         models, described, parallel_ok = model_factory(args)
         shop = ShopEnvFactory() if env_factory is None else None
@@ -168,12 +180,17 @@ def handler(args: argparse.Namespace, console: Console, env_factory: EnvFactory 
             shop.close()
     print_summary(result, console)
     failing_details(result, console, transcripts=args.transcripts)
-    if args.report:
-        write_json(result, args.report)
-        console.print(f"[dim]JSON report: {escape(args.report)}[/]")
-    if args.junit:
-        write_junit(result, args.junit)
-        console.print(f"[dim]JUnit XML: {escape(args.junit)}[/]")
+    redact = redact_pii if args.redact_pii else None
+    try:
+        if args.report:
+            write_json(result, args.report, redact)
+            console.print(f"[dim]JSON report: {escape(args.report)}[/]")
+        if args.junit:
+            write_junit(result, args.junit, redact)
+            console.print(f"[dim]JUnit XML: {escape(args.junit)}[/]")
+    except OSError as exc:
+        console.print(f"[bold red]Report not written:[/] {escape(str(exc))}")
+        return 2
     rate = result.pass_at_1
     if rate < args.min_pass:
         console.print(f"[bold red]pass@1 {rate:.1%} is below --min-pass {args.min_pass:.1%}[/]")

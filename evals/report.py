@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from rich.console import Console
-from rich.markup import escape
+from tools.render import escape  # strips control codes too
 from rich.table import Table
 
 from evals.runner import CaseResult, EvalResult, RunRecord
 
-__all__ = ["failing_details", "junit_xml", "print_summary", "report_dict", "run_dict", "write_json",
+__all__ = ["check_writable", "failing_details", "junit_xml", "print_summary", "report_dict", "run_dict", "write_json",
            "write_junit"]
 
 
@@ -46,9 +48,40 @@ def report_dict(result: EvalResult) -> dict[str, Any]:
             "summary": result.summary(), "cases": [_case_dict(c) for c in result.cases]}
 
 
-def write_json(result: EvalResult, path: str | Path) -> None:
-    Path(path).write_text(json.dumps(report_dict(result), indent=1, ensure_ascii=False, default=str) + "\n",
-                          encoding="utf-8")
+def write_json(result: EvalResult, path: str | Path, redact: Callable[[Any], Any] | None = None) -> None:
+    """The JSON report, written whole or not at all; `redact` (e.g. `agent.safety.redact_pii`) masks its text."""
+    data = report_dict(result)
+    _write_atomic(path, json.dumps(redact(data) if redact else data, indent=1, ensure_ascii=False,
+                                   default=str) + "\n")
+
+
+def check_writable(path: str | Path) -> None:
+    """Fail before a long run, not after it: `path` must be a file name in a directory we can write to."""
+    path = Path(path)
+    if path.is_dir():
+        raise OSError(f"cannot write the report to {path}: it is a directory; name a file")
+    _write_atomic(path.parent / f".{path.name}.check", "", keep=False)
+
+
+def _write_atomic(path: str | Path, text: str, keep: bool = True) -> None:
+    """Write beside `path`, then rename over it: a full disk leaves the old file, never half a new one."""
+    path = Path(path)
+    tmp: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
+                                         delete=False) as f:
+            tmp = Path(f.name)
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if keep:
+            os.replace(tmp, path)
+            tmp = None
+    except OSError as e:
+        raise OSError(f"cannot write to {path}: {e.strerror or e}") from None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
 
 
 def _failure_text(run: RunRecord) -> str:
@@ -93,8 +126,13 @@ def junit_xml(result: EvalResult) -> ET.ElementTree:
     return ET.ElementTree(root)
 
 
-def write_junit(result: EvalResult, path: str | Path) -> None:
-    junit_xml(result).write(path, encoding="utf-8", xml_declaration=True)
+def write_junit(result: EvalResult, path: str | Path, redact: Callable[[Any], Any] | None = None) -> None:
+    root = junit_xml(result).getroot()
+    if redact:
+        for el in root.iter():
+            el.text = redact(el.text) if el.text else el.text
+            el.attrib.update({k: redact(v) for k, v in el.attrib.items()})
+    _write_atomic(path, ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n")
 
 
 def _pct(x: float) -> str:
@@ -119,7 +157,7 @@ def print_summary(result: EvalResult, console: Console) -> None:
                       f"{sum(r.tokens for r in runs) / n:g}", escape(why[:160] + ("…" if len(why) > 160 else "")))
     console.print(cases)
     stats = result.summary()
-    totals = Table(title=f"Summary · model: {result.model or '?'}", header_style="bold cyan")
+    totals = Table(title=f"Summary · model: {escape(result.model or '?')}", header_style="bold cyan")
     for col in ("suite", "cases", "runs", "pass@1", "pass^k", "k", "errors", "mean latency", "mean tokens"):
         totals.add_column(col, justify="left" if col == "suite" else "right")
     rows = [*stats["suites"].items(), ("overall", stats["overall"])]

@@ -221,10 +221,16 @@ def load_suite(path: str | Path) -> Suite:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise SuiteError(f"{path}: cannot read suite: {exc}") from None
+    except UnicodeDecodeError:
+        raise SuiteError(f"{path}: not a text file (a suite is UTF-8 YAML)") from None
+    except RecursionError:
+        raise SuiteError(f"{path}: nested too deeply to be a suite") from None
     if not isinstance(data, dict):
         raise SuiteError(f"{path}: a suite is a mapping with a `cases:` list")
     try:
         suite = Suite.model_validate(data)
+    except RecursionError:
+        raise SuiteError(f"{path}: nested too deeply to be a suite") from None
     except ValidationError as exc:
         lines = [f"{path}: {len(exc.errors())} problem(s)"]
         for e in exc.errors(include_url=False):

@@ -155,7 +155,7 @@ def test_dead_model_server_ends_turn_with_clear_error(run_cli):
     code, _, stdout = run_cli("chat", "--once", "hello", "--json", "--base-url", f"http://127.0.0.1:{port}/v1",
                               "--model", "x", "--timeout", "2")
     events = [json.loads(line) for line in stdout.splitlines()]
-    assert code == 0
+    assert code == 1  # a failed --once turn exits non-zero (scripts depend on it)
     error = next(e for e in events if e["type"] == "error")
     assert error["kind"] == "ModelUnavailable" and f"127.0.0.1:{port}" in error["message"]
     assert events[-1]["type"] == "done"

@@ -146,5 +146,6 @@ def test_chat_flag_adopts_an_mcp_server(demo_catalog, tmp_path, monkeypatch, cap
     assert code == 0 and result["ok"] and result["result"]["timezone"] == "Europe/Berlin"
 
     code, events, text = _chat(tmp_path, monkeypatch, capsys, "--once", "hi", "--catalog",
-                               str(demo_catalog.location), "--mcp", "http://127.0.0.1:9/mcp", turns=[])
+                               str(demo_catalog.location), "--mcp", "http://127.0.0.1:9/mcp",
+                               turns=[{"text": "never reached"}])  # an empty --scripted file is itself refused
     assert code == 2 and "Cannot start" in text and "cannot connect to MCP server" in text and not events

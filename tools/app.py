@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from agent.models import Model, ModelSettings
+from agent.session import private_file
 from agent.tools import ToolContext, ToolRegistry
 from tools.deps import ShopContext, ShopDeps
 from tools.resources import demo_dir, load_prompt_yaml, prompts_dir, render_prompt
 
-__all__ = ["SHOP_NAME", "ProgressFactory", "add_catalog_args", "add_mcp_args", "add_merchant_args", "add_model_args",
-           "build_registry", "demo_dir", "home", "log_file", "model_settings", "open_catalog", "open_deps", "open_mcp",
-           "is_demo_catalog", "progress_bars", "prompts_dir", "render_prompt", "shop_context", "shoppers_path", "system_prompt"]
+__all__ = ["SHOP_NAME", "ProgressFactory", "StorageProblem", "add_catalog_args", "add_mcp_args", "add_merchant_args",
+           "add_model_args", "build_registry", "demo_dir", "home", "is_demo_catalog", "log_file", "model_settings",
+           "new_catalog_dir", "open_catalog", "open_deps", "open_mcp", "progress_bars", "prompts_dir", "render_prompt",
+           "shop_context", "shoppers_path", "system_prompt", "writable_dir"]
 
 SHOP_NAME = "Shopagent demo shop"
 PROGRESS_THRESHOLD = 300  # items; smaller jobs finish in a blink and a bar would only flicker
@@ -42,6 +44,7 @@ def configure_logging() -> None:
         return
     try:
         log_file().parent.mkdir(parents=True, exist_ok=True)
+        private_file(log_file())  # tracebacks quote arguments, which may quote the shopper
         handler: logging.Handler = logging.FileHandler(log_file(), encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()
@@ -49,6 +52,41 @@ def configure_logging() -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(min(root.level or logging.WARNING, logging.WARNING))
+
+
+class StorageProblem(Exception):
+    """A place the app must write to cannot be written (read-only, full, a file where a folder belongs)."""
+
+
+def writable_dir(path: str | Path, what: str = "the app's data") -> Path:
+    """`path` as a directory the app can write to, created if missing; else StorageProblem saying why and where.
+
+    Checked before opening stores, so a read-only or full disk is one clear line, not a SQLite or Chroma trace."""
+    path = Path(path).expanduser()
+    if path.exists() and not path.is_dir():
+        raise StorageProblem(f"cannot use {path} for {what}: it is a file, not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".write-test-{os.getpid()}"
+        with open(probe, "wb") as f:
+            f.write(b"0" * 4096)  # a few blocks, so a full disk fails here and not halfway through a write
+            f.flush()
+            os.fsync(f.fileno())
+        probe.unlink()
+    except OSError as e:
+        raise StorageProblem(f"cannot write to {path} ({what}): {e.strerror or e}") from None
+    return path
+
+
+def new_catalog_dir(catalog: str | None) -> Path | None:
+    """The named catalog directory when it does not exist yet or holds nothing (a typo, or a catalog never
+    ingested); None for the default catalog, a server, or a catalog with data."""
+    if catalog is None:
+        return None
+    path = Path(catalog).expanduser()
+    if path.exists() and not path.is_dir():
+        raise StorageProblem(f"--catalog {path} is a file; name a catalog directory")
+    return path if not path.exists() or not any(path.iterdir()) else None
 
 
 def system_prompt(user_id: str | None) -> str:

@@ -10,7 +10,7 @@ from pydantic import Field
 from agent.tools import ToolError, tool
 from tools.deps import ShopContext
 from tools.catalog.product import Product
-from tools.catalog_tools import resolve_product
+from tools.catalog_tools import ProductId, resolve_product
 from tools.history_tools import session_shopper
 from tools.shoppers import ShopperStore
 
@@ -18,12 +18,10 @@ __all__ = ["MAX_QUANTITY", "add_to_cart", "remove_from_cart", "view_cart"]
 
 MAX_QUANTITY = 20  # per call and per cart line: more is a wholesale order, not a shopping cart
 
-ProductId = Annotated[str, Field(min_length=1, description="the product id, e.g. P0042")]
-
 
 @tool(writes=True)
 def add_to_cart(ctx: ShopContext, product_id: ProductId,
-                quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY)] = 1) -> dict[str, Any]:
+                quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY, strict=True)] = 1) -> dict[str, Any]:
     """Put a product in the shopper's cart (they confirm first); adding one already there raises its quantity."""
     shopper_id = session_shopper(ctx)
     shoppers: ShopperStore = ctx.deps.shoppers

@@ -14,20 +14,23 @@ from tools.catalog.query import match_label
 from tools.ids import MAX_ID_LENGTH, id_candidates
 from tools.lexicon import to_english
 
-__all__ = ["get_product", "product_detail", "resolve_product", "search_catalog"]
+__all__ = ["MAX_ID_LENGTH", "ProductId", "get_product", "product_detail", "resolve_product", "search_catalog"]
 
 Price = Annotated[float | None, Field(ge=0, description="in the catalog's currency")]
+ProductId = Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH, description="the product id, e.g. P0042")]
 
 
 def resolve_product(ctx: ShopContext, product_id: str) -> Product:
     """Find a product by id, forgiving how people write ids ("P42", "product 42", "p0042")."""
     catalog = ctx.deps.catalog
+    if len(product_id.strip()) > MAX_ID_LENGTH:  # a 4,300-digit "id" is an attack, not a typo: say so plainly
+        raise ToolError(f"a product id is at most {MAX_ID_LENGTH} characters; this one has "
+                        f"{len(product_id.strip())}. Use search_catalog to find products and their ids.")
     for cid in id_candidates(product_id):
         product = catalog.get(cid)
         if product is not None:
             return product
-    shown = product_id if len(product_id) <= MAX_ID_LENGTH else product_id[:MAX_ID_LENGTH] + '…'
-    raise ToolError(f"no product with id {shown!r}. Use search_catalog to find products and their ids.")
+    raise ToolError(f"no product with id {product_id.strip()!r}. Use search_catalog to find products and their ids.")
 
 
 def product_detail(product: Product, reviews: int = 3) -> dict[str, Any]:
@@ -53,11 +56,11 @@ def search_catalog(
                                 description="what the shopper is looking for, in words")],
     max_price: Price = None,
     min_price: Price = None,
-    category: str | None = None,
-    brand: str | None = None,
+    category: Annotated[str | None, Field(max_length=100)] = None,
+    brand: Annotated[str | None, Field(max_length=100)] = None,
     min_rating: Annotated[float | None, Field(ge=0, le=5)] = None,
     in_stock: bool | None = None,
-    limit: Annotated[int, Field(ge=1, le=25)] = 5,
+    limit: Annotated[int, Field(ge=1, le=25, strict=True)] = 5,
 ) -> dict[str, Any]:
     """Search the catalog. Price, rating, brand and category limits written in the query are understood too.
     `results` meet every limit; near misses come apart as `alternatives`, each with what it `misses`."""
@@ -94,6 +97,6 @@ def _no_results_note(catalog: Any, category: str | None, brand: str | None, alte
 
 
 @tool
-def get_product(ctx: ShopContext, product_id: Annotated[str, Field(min_length=1)]) -> dict[str, Any]:
+def get_product(ctx: ShopContext, product_id: ProductId) -> dict[str, Any]:
     """Full details of one product: price, stock, rating, attributes, variants and a few reviews."""
     return product_detail(resolve_product(ctx, product_id))

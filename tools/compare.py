@@ -10,7 +10,7 @@ from pydantic import Field
 from agent.tools import ToolError, tool
 from tools.deps import ShopContext
 from tools.catalog.product import Product
-from tools.catalog_tools import resolve_product
+from tools.catalog_tools import ProductId, resolve_product
 from tools.reviews import digest
 from tools.units import align, format_number
 
@@ -154,7 +154,7 @@ def _rating_tiebreak(products: list[Product], best_for: list[dict[str, Any]]) ->
 @tool
 def compare_products(
     ctx: ShopContext,
-    product_ids: Annotated[list[str], Field(min_length=2, max_length=5, description="2 to 5 product ids")],
+    product_ids: Annotated[list[ProductId], Field(min_length=2, max_length=5, description="2 to 5 product ids")],
 ) -> dict[str, Any]:
     """Compare 2–5 products side by side: price, rating, attributes in common units, review pros/cons, best for what."""
     return compare(_unique(ctx, product_ids))

@@ -11,7 +11,7 @@ from agent.tools import tool
 from tools.deps import ShopContext
 from tools.catalog.ingest import ProgressFactory, progress_steps
 from tools.catalog.product import Product
-from tools.catalog_tools import resolve_product
+from tools.catalog_tools import ProductId, resolve_product
 from tools.copy_style import TEMPLATES, Length, Tone, template_style, tone_instruction
 from tools.grounding import WORDS, Vocabulary, catalog_vocabulary, check_grounding, norm_number
 
@@ -167,7 +167,7 @@ def describe_product(product: Product, model: Model | None, tone: Tone = "neutra
 
 
 @tool
-def write_description(ctx: ShopContext, product_id: str, tone: Tone = "neutral",
+def write_description(ctx: ShopContext, product_id: ProductId, tone: Tone = "neutral",
                       length: Length = "medium") -> dict[str, Any]:
     """Write a description of a product from its catalog data only; every fact in it is checked against the record."""
     product = resolve_product(ctx, product_id)

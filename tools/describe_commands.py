@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
+from tools.render import escape  # strips control codes too
 from rich.table import Table
 
 from agent.models import ModelError

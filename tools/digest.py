@@ -82,8 +82,12 @@ def _reviews(r: dict[str, Any]) -> str:
     product = r.get("product") or {}
     pros, cons = ", ".join(r.get("pros") or []) or "none stand out", ", ".join(r.get("cons") or []) or "none stand out"
     quote = next((q["text"] for q in r.get("quotes") or []), "")
-    return (f"{product.get('title')} is rated {r.get('average', product.get('rating'))} from "
-            f"{product.get('review_count', r.get('reviews_read'))} reviews. Pros: {pros}. Cons: {cons}."
+    # The product's own rating and count; the mean of the few reviews read is not its rating.
+    if product.get("rating") is not None:
+        head = f"{product.get('title')} is rated {product['rating']} from {product.get('review_count', 0)} reviews"
+    else:
+        head = f"{product.get('title')} has no rating yet; {r.get('reviews_read', 0)} reviews read"
+    return (f"{head}. Pros: {pros}. Cons: {cons}."
             + (f' One shopper wrote: "{quote}"' if quote else ""))
 
 

@@ -32,7 +32,7 @@ def session_shopper(ctx: ShopContext) -> str:
 def get_user_history(
     ctx: ShopContext,
     kind: Literal["purchases", "views", "cart", "all"] = "all",
-    limit: Annotated[int, Field(ge=1, le=50, description="most recent items per list")] = 10,
+    limit: Annotated[int, Field(ge=1, le=50, strict=True, description="most recent items per list")] = 10,
 ) -> dict[str, Any]:
     """The signed-in shopper's past purchases, viewed and carted products (newest first) and their taste profile."""
     shopper_id = session_shopper(ctx)

@@ -221,9 +221,9 @@ def _diverse(ranked: list[_Candidate], metas: dict[str, dict[str, Any]], limit: 
 @tool
 def recommend_products(
     ctx: ShopContext,
-    based_on: Annotated[str, Field(min_length=1, description='"history" (this shopper\'s activity) or a product id')]
+    based_on: Annotated[str, Field(min_length=1, max_length=64, description='"history" (this shopper\'s activity) or a product id')]
     = "history",
-    limit: Annotated[int, Field(ge=1, le=20)] = 5,
+    limit: Annotated[int, Field(ge=1, le=20, strict=True)] = 5,
 ) -> dict[str, Any]:
     """Personalised recommendations with a one-line reason each: from the shopper's history or related to a product."""
     try:

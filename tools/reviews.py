@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import Field
 
 from agent.tools import tool
 from tools.deps import ShopContext
 from tools.catalog.product import Product, Review
-from tools.catalog_tools import resolve_product
+from tools.catalog_tools import ProductId, resolve_product
 
 __all__ = ["AspectSummary", "Quote", "ReviewSummary", "digest", "is_instruction_like", "sentence_polarity",
            "split_sentences", "summarize", "summarize_reviews"]
@@ -289,7 +288,7 @@ def digest(product: Product, limit: int = 4) -> dict[str, list[str]]:
 
 
 @tool
-def summarize_reviews(ctx: ShopContext, product_id: Annotated[str, Field(min_length=1)]) -> dict[str, Any]:
+def summarize_reviews(ctx: ShopContext, product_id: ProductId) -> dict[str, Any]:
     """What reviewers say about a product: star distribution, recurring pros and cons, and a few quotes."""
     product = resolve_product(ctx, product_id)
     s = summarize(product)

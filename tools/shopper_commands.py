@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
+from tools.render import escape  # strips control codes too
 
 from tools.catalog.commands import print_rejections
 from tools.catalog.embed import EmbedderUnavailable

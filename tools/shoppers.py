@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from agent.session import private_file
 from tools.catalog.feeds import FeedError, Rejection
 from tools.catalog.feeds_json import read_jsonl
 from tools.catalog.feeds_tabular import read_table, sniff_delimiter
@@ -97,7 +98,8 @@ class ShopperStore:
         self.path = Path(path).expanduser()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # check_same_thread=False: a UI may run a turn on a worker thread; the agent never calls tools concurrently.
-        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        private_file(self.path)  # carts and histories are personal data
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self._db.executescript(_SCHEMA)
 
     @classmethod

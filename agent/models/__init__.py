@@ -9,6 +9,7 @@ from typing import Any, Callable
 from agent.models.base import (ContextOverflow, Model, ModelChunk, ModelError, ModelTimeout, ModelUnavailable,
                                TextDelta, ToolCall, Usage)
 from agent.models.scripted import ScriptedModel, ScriptExhausted
+from agent.safety import redact_url
 
 __all__ = [
     "ContextOverflow", "Model", "ModelChunk", "ModelError", "ModelSettings", "ModelTimeout", "ModelUnavailable",
@@ -38,8 +39,8 @@ class ModelSettings:
     def describe(self) -> str:
         if self.scripted:
             return f"scripted:{self.scripted}"
-        if self.base_url:
-            return f"{self.model}@{self.base_url}"
+        if self.base_url:  # shown on screen and stored (sessions, eval reports): never with credentials
+            return f"{self.model}@{redact_url(self.base_url)}"
         return self.model or "embedded gemma-3-270m"
 
 

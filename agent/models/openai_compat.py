@@ -8,6 +8,7 @@ from typing import Any, Iterator
 
 import openai
 
+from agent.safety import redact_url
 from agent.models.base import (ContextOverflow, ModelChunk, ModelError, ModelTimeout, ModelUnavailable, TextDelta,
                                ToolCall, Usage, approx_tokens)
 
@@ -37,7 +38,8 @@ class OpenAIModel:
 
     @property
     def base_url(self) -> str:
-        return str(self.client.base_url)
+        """The endpoint as errors quote it: without userinfo or key-like query parameters."""
+        return redact_url(str(self.client.base_url))
 
     def count_tokens(self, messages: list[dict[str, Any]]) -> int:
         return approx_tokens(messages)

@@ -34,10 +34,23 @@ class ScriptedModel:
 
     @classmethod
     def from_file(cls, path: str | Path) -> "ScriptedModel":
-        data = json.loads(Path(path).read_text())
-        turns = data["turns"] if isinstance(data, dict) else data
-        if not isinstance(turns, list):
-            raise ValueError(f"{path}: expected a list of turns or {{\"turns\": [...]}}")
+        """Turns from a JSON file (a list, or {"turns": [...]}); a file that is not a script raises ValueError."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (IsADirectoryError, PermissionError, FileNotFoundError) as e:
+            raise ValueError(f"{path}: cannot read the script ({e.strerror or type(e).__name__})") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise ValueError(f"{path}: not a JSON script ({e})") from None
+        except RecursionError:
+            raise ValueError(f"{path}: nested too deeply to be a script") from None
+        turns = data.get("turns") if isinstance(data, dict) else data
+        if not isinstance(turns, list) or not turns:
+            raise ValueError(f"{path}: expected a non-empty list of turns or {{\"turns\": [...]}}")
+        for i, turn in enumerate(turns, 1):
+            problem = _turn_problem(turn)
+            if problem:
+                raise ValueError(f"{path}: turn {i}: {problem}")
         return cls(turns)
 
     def count_tokens(self, messages: list[dict[str, Any]]) -> int:
@@ -67,3 +80,22 @@ class ScriptedModel:
     def assert_consumed(self) -> None:
         if self.turns:
             raise ScriptExhausted(f"{len(self.turns)} scripted turn(s) were never used")
+
+
+def _turn_problem(turn: Any) -> str | None:
+    """Why a turn read from a file cannot be played, or None."""
+    if not isinstance(turn, dict):
+        return f"expected an object with \"text\" and/or \"tool_calls\", got {type(turn).__name__}"
+    if "raise" in turn:
+        return None if isinstance(turn["raise"], str) else "\"raise\" must name an error, e.g. \"ModelUnavailable\""
+    if not isinstance(turn.get("text", ""), (str, type(None))):
+        return "\"text\" must be a string"
+    calls = turn.get("tool_calls") or []
+    if not isinstance(calls, list):
+        return "\"tool_calls\" must be a list"
+    for call in calls:
+        if not isinstance(call, dict) or not isinstance(call.get("name"), str) or not call["name"]:
+            return "each tool call needs a \"name\""
+        if not isinstance(call.get("arguments", {}), (dict, str)):
+            return f"the arguments of {call['name']} must be an object or a JSON string"
+    return None

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
+from tools.render import escape  # strips control codes too
 from rich.table import Table
 
 from tools.app import add_catalog_args, open_catalog, progress_bars

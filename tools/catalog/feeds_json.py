@@ -29,6 +29,9 @@ def read_jsonl(text: str, source: str) -> tuple[Records, list[Rejection]]:
         except json.JSONDecodeError as error:
             rejections.append(Rejection(source, number, f"invalid JSON: {error.msg} (column {error.colno})"))
             continue
+        except RecursionError:  # [[[[…]]]] thousands deep: a hostile line, not a product
+            rejections.append(Rejection(source, number, "JSON nested too deeply"))
+            continue
         _collect(value, number, source, records, rejections)
     return records, rejections
 
@@ -39,6 +42,8 @@ def read_json(text: str, source: str) -> tuple[Records, list[Rejection]]:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise FeedError(f"{source}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except RecursionError:
+        raise FeedError(f"{source}: JSON nested too deeply to be a product feed") from None
     if isinstance(document, list):
         start = _SPACE.match(text).end()
     elif isinstance(document, dict) and _is_product(document):
@@ -61,7 +66,7 @@ def looks_like_jsonl(text: str) -> bool:
     """True when the text starts with a JSON object followed by more JSON: JSON Lines saved as .json."""
     try:
         first, end = _DECODER.raw_decode(text, _SPACE.match(text).end())
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # too deep to tell: read_json says so clearly
         return False
     return isinstance(first, dict) and bool(text[end:].strip())
 

@@ -69,10 +69,18 @@ def default_report_path(store: CatalogStore, feed: Path) -> Path:
     return store.path / "rejects" / name if store.path is not None else Path.cwd() / name
 
 
+REPORTED_IN_FULL = 1000  # rejected rows written one by one; the rest are counted by reason (a 50 MB file of junk
+# must not write a 1 GB report)
+
+
 def write_rejections(rejections: list[Rejection], path: Path) -> Path:
-    """Write rejections as CSV when the name ends in .csv, else as JSON Lines; returns the path."""
+    """Write rejections as CSV when the name ends in .csv, else as JSON Lines; returns the path. Past the first
+    REPORTED_IN_FULL rows, one row per reason says how many more were rejected for it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = [{k: asdict(r)[k] for k in REJECTION_FIELDS} for r in rejections]
+    rows = [{k: asdict(r)[k] for k in REJECTION_FIELDS} for r in rejections[:REPORTED_IN_FULL]]
+    rest = _reason_counts(rejections[REPORTED_IN_FULL:])
+    rows += [{k: "" for k in REJECTION_FIELDS} | {"reason": f"{reason} ({n} more rows not listed)"}
+             for reason, n in rest.most_common()]
     with path.open("w", encoding="utf-8", newline="") as out:
         if path.suffix.lower() == ".csv":
             writer = csv.DictWriter(out, fieldnames=REJECTION_FIELDS)
