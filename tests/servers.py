@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
-__all__ = ["free_port", "serve"]
+__all__ = ["free_port", "serve", "serve_ucp"]
 
 
 def free_port() -> int:
@@ -42,3 +44,23 @@ def serve(argv: Sequence[str], ready: Callable[[], bool], *, name: str, timeout:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@contextlib.contextmanager
+def serve_ucp(shop: Path, *args: str, name: str = "UCP merchant", timeout: float = 180) -> Iterator[str]:
+    """`cli.py serve --ucp-shop SHOP ARGS…` on a free port; yields its base URL once discovery answers."""
+    import httpx
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
+        try:
+            return httpx.get(f"{url}/.well-known/ucp", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    argv = [sys.executable, str(Path(__file__).resolve().parents[1] / "cli.py"), "serve", "--ucp-shop", str(shop),
+            "--port", str(port), *args]
+    with serve(argv, ready, name=name, timeout=timeout):
+        yield url

@@ -16,7 +16,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from tests.mcp_shop import ROOT
-from tests.servers import free_port, serve
+from tests.servers import serve_ucp
 from tests.ucp_reference import FLOWER_SHOP, ucp_headers
 
 pytestmark = pytest.mark.server
@@ -29,18 +29,7 @@ def server(tmp_path_factory):
     state = tmp_path_factory.mktemp("serve_state")
     made = subprocess.run([sys.executable, str(ROOT / "cli.py"), "tokens", "add", "cust_1", "--state-dir",
                            str(state)], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-
-    def ready() -> bool:
-        try:
-            return httpx.get(f"{url}/.well-known/ucp", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    argv = [sys.executable, str(ROOT / "cli.py"), "serve", "--ucp-shop", str(FLOWER_SHOP), "--port", str(port),
-            "--state-dir", str(state), "--with-mcp"]
-    with serve(argv, ready, name="serve --with-mcp", timeout=180):
+    with serve_ucp(FLOWER_SHOP, "--state-dir", str(state), "--with-mcp", name="serve --with-mcp") as url:
         yield url, made.stdout.strip()
 
 

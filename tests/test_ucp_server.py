@@ -4,7 +4,6 @@ shop CSV layout; the public conformance suite itself runs in CI (.ci/ucp_conform
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 import uuid
@@ -23,10 +22,9 @@ from ucp_sdk.models.schemas.shopping import fulfillment_resp, order
 from ucp_sdk.models.schemas.shopping.payment_resp import PaymentResponse
 
 import cli
-from tests.servers import free_port, serve
+from tests.servers import free_port, serve_ucp
 
 fulfillment_resp.Checkout.model_rebuild(_types_namespace={"PaymentResponse": PaymentResponse})
-ROOT = Path(__file__).resolve().parents[1]
 SECRET = "test-sim-secret"
 SHOP = {
     "products.csv": "id,title,price,image_url\nmug,Stoneware Mug,1250,https://example.com/mug.jpg\n"
@@ -84,18 +82,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     shop = tmp_path_factory.mktemp("tea_shop")
     for name, text in SHOP.items():
         (shop / name).write_text(text, encoding="utf-8")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-
-    def ready() -> bool:
-        try:
-            return httpx.get(f"{url}/.well-known/ucp", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    argv = [sys.executable, str(ROOT / "cli.py"), "serve", "--ucp-shop", str(shop), "--port", str(port),
-            "--simulation-secret", SECRET, "--state-dir", str(tmp_path_factory.mktemp("state"))]
-    with serve(argv, ready, name="UCP merchant", timeout=120):
+    with serve_ucp(shop, "--simulation-secret", SECRET, "--state-dir", str(tmp_path_factory.mktemp("state")),
+                   timeout=120) as url:
         yield url
 
 
