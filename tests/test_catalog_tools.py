@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from tools.catalog_tools import search_catalog
-from tools.digest import digest
+from agent.models.prepare import aid_of
+from tools.hints import summary_line
 
 
 def search(ctx, **args):
@@ -34,6 +35,6 @@ def test_a_brand_the_shop_lacks_is_named(shop_context) -> None:
 def test_a_search_with_nothing_close_says_so(shop_context) -> None:
     out = search(shop_context(), query="snowmobile")
     assert out["results"] and out["weak"] is True and "closely matches 'snowmobile'" in out["note"]
-    assert digest("search_catalog", json.dumps(out)).startswith("Sorry, nothing here closely matches")
+    assert summary_line(aid_of(search_catalog), json.dumps(out)).startswith("Sorry, nothing here closely matches")
     assert "weak" not in search(shop_context(), query="wireless headphones")
     assert "weak" not in search(shop_context(), query="baby stroller")

@@ -9,7 +9,9 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from agent.models.prepare import AID, ToolAid
 from agent.tools import tool
+from tools.digest import reviews_line
 from tools.deps import ShopContext
 from tools.catalog.product import Product, Review
 from tools.catalog_tools import resolve_product
@@ -288,7 +290,7 @@ def digest(product: Product, limit: int = 4) -> dict[str, list[str]]:
     return {"pros": product_first(summary.pros), "cons": product_first(summary.cons)}
 
 
-@tool
+@tool(metadata={AID: ToolAid(values={"product_id": "id"}, summarize=reviews_line)})
 def summarize_reviews(ctx: ShopContext, product_id: Annotated[str, Field(min_length=1)]) -> dict[str, Any]:
     """What reviewers say about a product: star distribution, recurring pros and cons, and a few quotes."""
     product = resolve_product(ctx, product_id)
