@@ -12,6 +12,7 @@ from rich.live import Live
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from agent import Agent, AgentSettings, SessionStore, load_model
 from agent.events import Event
@@ -36,7 +37,8 @@ def table_for(result: Any) -> Table | None:
     rows: Any = result
     if isinstance(result, dict):  # a tool's own "table" wins (comparisons), else its first list of records
         lists = [result["table"]] if isinstance(result.get("table"), list) else []
-        rows = next(iter(lists + [v for v in result.values() if isinstance(v, list) and v]), None)
+        rows = next(iter(lists + [v for k, v in result.items() if isinstance(v, list) and v and k != "alternatives"]),
+                    None)
     if not rows or not all(isinstance(r, dict) for r in rows):
         return None
     columns = [k for k in rows[0] if all(not isinstance(r.get(k), (dict, list)) for r in rows)][:8]
@@ -45,6 +47,21 @@ def table_for(result: Any) -> Table | None:
         table.add_column(c, overflow="fold")
     for r in rows[:25]:
         table.add_row(*(_cell(r.get(c)) for c in columns))
+    return table
+
+
+def alternatives_table(result: Any) -> Table | None:
+    """A search's near misses, apart from its results: "close, but over your budget"."""
+    rows = result.get("alternatives") if isinstance(result, dict) else None
+    if not rows or not all(isinstance(r, dict) for r in rows):
+        return None
+    misses = [str(m) for r in rows for m in r.get("misses") or []]
+    title = "close, but over your budget" if misses and all(m.startswith("price") for m in misses) else \
+        "close, but not everything you asked for"
+    table = Table("id", "title", "price", "misses", title=title, header_style="bold yellow", title_justify="left")
+    for r in rows[:25]:
+        table.add_row(*(Text(cell) for cell in (_cell(r.get("id")), _cell(r.get("title")), _cell(r.get("price")),
+                                                "; ".join(map(str, r.get("misses") or [])))))  # data, not markup
     return table
 
 
@@ -75,6 +92,9 @@ class Renderer:
                 body = text if len(text) < 1500 else text[:1500] + " …"
             self.console.print(Panel(body, title=f"{event.name} {'ok' if event.ok else 'failed'}",
                                      border_style="green" if event.ok else "red", expand=False))
+            near = alternatives_table(event.result) if event.ok else None
+            if near is not None:
+                self.console.print(near)
         elif event.type == "confirm" and not event.approved:
             self.console.print(f"[yellow]Not run: {event.name} needs your confirmation.[/]")
         elif event.type == "error":

@@ -158,7 +158,7 @@ class Agent:
         try:
             return True, tool(self.context, args, approval=approval)
         except ToolError as exc:
-            return False, f"{tool.name} failed: {exc}"
+            return False, exc.for_model(tool.name)
         except Exception as exc:  # a bug in a tool must not end the program or leave the call unanswered
             _log.exception("tool %s crashed on %s", tool.name, call.arguments[:500])
             yield Error(f"{tool.name} failed unexpectedly ({type(exc).__name__}); details are in the log",

@@ -19,6 +19,10 @@ Deps = TypeVar("Deps")
 class ToolError(Exception):
     """A recoverable problem (not found, out of stock…): its message goes back to the model as the result."""
 
+    def for_model(self, tool_name: str) -> str:
+        """The result text the model is sent; a tool pack with its own error format overrides this."""
+        return f"{tool_name} failed: {self}"
+
 
 class ConsentRequired(PermissionError):
     """A `writes` tool was called without the user's explicit approval; nothing was changed."""

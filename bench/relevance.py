@@ -90,7 +90,7 @@ def evaluate(store: Any, queries: list[dict[str, Any]], with_constraints: bool,
             t0 = time.perf_counter()
             result = search(store, q["query"], mode=mode, limit=10, parse_constraints=parse, **explicit)
             scores[mode]["ms"].append((time.perf_counter() - t0) * 1000)
-            ranked = [h.product.id for h in result.hits]
+            ranked = [h.product.id for h in result.hits + result.alternatives]  # as shown: matches, then near misses
             if mode == "hybrid":
                 top = result.hits[0].dense if result.hits and result.hits[0].dense is not None else 0.0
                 (no_match_top if q.get("no_match") else matched_top).append(top)

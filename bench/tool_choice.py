@@ -38,17 +38,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agent import Agent, AgentSettings, load_model  # noqa: E402
 from tools import app  # noqa: E402
+from tools.ids import id_key  # noqa: E402
 from agent.events import Error, TextEvent, ToolCallEvent  # noqa: E402
+from tools.constraints import parse_constraints  # noqa: E402
 
 NONE = "none"
-_ID = re.compile(r"^[Pp]?0*(\d+)$")
 _WORD = re.compile(r"[a-z0-9]+(?:[.'-][a-z0-9]+)*")
 # Words that carry no product meaning in a query (and the price phrasing WebShop appends to instructions).
 _STOP = set("""a an and the of for to in on with without by from or my me i im i'm am is are be it its this that
 looking search searching find need want buy get please pls some any also should would like which has have
 price lower than less under dollars dollar usd up""".split())
-_CAP = re.compile(r"(?:lower|less|cheaper)\s+than\s+\$?\s*(\d+(?:\.\d+)?)|(?:under|below|max(?:imum)?|up\s+to|"
-                  r"at\s+most|no\s+more\s+than)\s+\$?\s*(\d+(?:\.\d+)?)\s*(?:dollars?|bucks|usd|\$)?", re.I)
 
 
 def read_labels(path: Path) -> list[dict[str, Any]]:
@@ -70,14 +69,12 @@ def read_labels(path: Path) -> list[dict[str, Any]]:
 
 def price_cap(text: str) -> float | None:
     """The upper price bound an instruction states ("lower than 40.00 dollars", "under $25"), if any."""
-    m = _CAP.search(text)
-    return float(m.group(1) or m.group(2)) if m else None
+    cap = parse_constraints(text).max_price  # the shop's one budget parser
+    return float(cap) if cap is not None else None
 
 
 def norm_id(value: Any) -> str:
-    text = str(value).strip()
-    m = _ID.match(text)
-    return m.group(1) if m else text.lower()
+    return id_key(value)
 
 
 def words(text: str) -> set[str]:

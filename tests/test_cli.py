@@ -159,3 +159,19 @@ def test_dead_model_server_ends_turn_with_clear_error(run_cli):
     error = next(e for e in events if e["type"] == "error")
     assert error["kind"] == "ModelUnavailable" and f"127.0.0.1:{port}" in error["message"]
     assert events[-1]["type"] == "done"
+
+
+def test_search_results_never_break_the_budget_and_alternatives_get_their_own_table(run_cli, demo_catalog):
+    where = ["--catalog", str(demo_catalog.location)]
+    code, out, _ = run_cli("search", "something for the kitchen under $50", "--json", *where)
+    hits = json.loads(out)  # the console's file holds the JSON alone
+    assert code == 0 and hits and all(h["price"] <= 50 for h in hits)
+    code, out, _ = run_cli("search", "running shoes under $60", *where)
+    assert code == 0 and "close, but over your budget" in out and "price ≤ 60" in out
+
+
+def test_chat_draws_a_searchs_near_misses_as_a_second_table(run_cli):
+    script = [{"tool_calls": [{"name": "search_catalog", "arguments": {"query": "running shoes", "max_price": 60}}]},
+              {"text": "Nothing under $60; the closest cost more."}]
+    code, out, _ = run_cli("chat", inputs=["running shoes under $60", "/quit"], script=script)
+    assert code == 0 and "close, but over your budget" in out and "misses" in out

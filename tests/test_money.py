@@ -64,5 +64,18 @@ def test_rejects_what_is_not_a_price(text: object, reason: str) -> None:
         parse_money(text)  # type: ignore[arg-type]
 
 
-def test_money_error_is_a_value_error() -> None:
-    assert issubclass(MoneyError, ValueError)
+def test_a_bad_price_is_caught_where_values_are_checked() -> None:
+    """Callers that validate input catch ValueError (pydantic validators among them): a bad price must reach them."""
+    from pydantic import BaseModel, ValidationError, field_validator
+
+    class Row(BaseModel):
+        price: float
+
+        @field_validator("price", mode="before")
+        @classmethod
+        def _money(cls, value: object) -> float:
+            return parse_money(value)[0]  # type: ignore[arg-type]
+
+    with pytest.raises(ValidationError, match="cannot read a price from 'free'"):
+        Row(price="free")
+    assert Row(price="$4.50").price == 4.5

@@ -90,12 +90,13 @@ def test_constraints_in_the_text_become_filters(store: CatalogStore) -> None:
     assert result.filters == {"max_price": 300, "category": "Phones"}
     assert result.understood == ["price ≤ 300", "category Phones"]
     assert result.query == "phone"
-    assert ids(result)[:2] == ["P1", "P3"] or ids(result)[:2] == ["P3", "P1"]
-    assert all(h.product.effective_price <= 300 for h in result.hits[:2])
-    # Fewer than `limit` exact matches: the list is topped up with close alternatives, marked as such.
-    assert all(h.unmet for h in result.hits[2:])
-    assert search(store, "phone under $300", relax=False).hits == result.hits[:2]
-    over = [h for h in result.hits if h.product.id == "P2"]
+    assert ids(result) == ["P1", "P3"] or ids(result) == ["P3", "P1"]
+    assert all(h.product.effective_price <= 300 and not h.unmet for h in result.hits)
+    # Fewer than `limit` exact matches: close alternatives come back apart, each saying what it misses.
+    assert result.alternatives and all(h.unmet for h in result.alternatives)
+    relaxed_off = search(store, "phone under $300", relax=False)
+    assert relaxed_off.hits == result.hits and relaxed_off.alternatives == []
+    over = [h for h in result.alternatives if h.product.id == "P2"]
     assert over and over[0].unmet == ["price ≤ 300"] and over[0].why.startswith("close alternative, misses")
 
 
@@ -111,7 +112,7 @@ def test_brand_and_category_read_from_text(store: CatalogStore) -> None:
     result = search(store, "brava coffee rated 4+")
     assert result.filters == {"brand": "Brava", "min_rating": 4.0, "category": "Coffee"}
     assert set(ids(result)[:2]) == {"K1", "K2"} and not result.hits[1].unmet
-    assert "T1" not in ids(result)  # top-ups must be close: a tent is no alternative to coffee
+    assert "T1" not in ids(result) + [h.product.id for h in result.alternatives]  # a tent is no alternative to coffee
     assert "rating ≥ 4" in result.understood and "brand Brava" in result.understood
 
 
@@ -210,8 +211,8 @@ def dummyjson(tmp_path_factory: pytest.TempPathFactory) -> CatalogStore:
 def test_dummyjson_constraints_end_to_end(dummyjson: CatalogStore) -> None:
     result = search(dummyjson, "phone under $300")
     assert result.filters == {"max_price": 300}
-    assert all(h.product.effective_price <= 300 for h in result.hits if not h.unmet)
-    assert all(h.unmet == ["price ≤ 300"] and h.product.effective_price > 300 for h in result.hits if h.unmet)
+    assert result.hits and all(h.product.effective_price <= 300 and not h.unmet for h in result.hits)
+    assert all(h.unmet == ["price ≤ 300"] and h.product.effective_price > 300 for h in result.alternatives)
     assert result.hits[0].product.category == ["smartphones"] and not result.hits[0].unmet
     vaseline = search(dummyjson, "vasline")
     assert vaseline.filters == {"brand": "Vaseline"}
@@ -221,8 +222,8 @@ def test_dummyjson_constraints_end_to_end(dummyjson: CatalogStore) -> None:
     assert laptops.hits and all(h.product.category == ["laptops"] and (h.product.rating or 0) >= 4
                                 for h in laptops.hits)
     relaxed = search(dummyjson, "laptop with at least 4 stars")
-    assert ids(relaxed)[:len(laptops.hits)] == ids(laptops)
-    alternatives = relaxed.hits[len(laptops.hits):]
+    assert ids(relaxed) == ids(laptops)
+    alternatives = relaxed.alternatives
     assert alternatives and all(h.unmet for h in alternatives)
     assert any(h.unmet == ["rating ≥ 4"] for h in alternatives)  # lower-rated laptops among them
 

@@ -67,13 +67,26 @@ def known(demo_catalog):
 
 
 # -- the store -----------------------------------------------------------------------------------
+def _demo_file_counts() -> tuple[set[str], dict[str, int], int]:
+    """What the demo files hold, read independently of the store: shopper ids, events per shopper, all events."""
+    from collections import Counter
+
+    from tools.resources import demo_dir
+
+    rows = [json.loads(line) for line in (demo_dir() / "shoppers.jsonl").read_text().splitlines() if line.strip()]
+    profiles = json.loads((demo_dir() / "shopper_profiles.json").read_text())
+    ids = {p["shopper_id"] for p in profiles} | {r["shopper_id"] for r in rows}
+    return ids, Counter(r["shopper_id"] for r in rows), len(rows)
+
+
 def test_demo_store_holds_profiles_and_events(shopper_store):
     store = shopper_store()
     shoppers = store.shoppers()
-    assert len(shoppers) == 96 and shoppers[0] == "S001"
+    ids, per_shopper, _ = _demo_file_counts()
+    assert set(shoppers) == ids and shoppers[0] == "S001"
     assert store.profile_name("S001") == "Maya Chen" and store.profile_name("S999") is None
     events = store.events("S001")
-    assert len(events) == 38 and all(isinstance(e, ShopperEvent) for e in events)
+    assert len(events) == per_shopper["S001"] and all(isinstance(e, ShopperEvent) for e in events)
     assert [e.timestamp for e in events] == sorted((e.timestamp for e in events), reverse=True)  # newest first
     assert store.events("S031") == [] and {e.action for e in store.events("S033")} == {"view"}
     purchases = store.events("S001", actions=["purchase"], limit=2)
@@ -99,7 +112,7 @@ def test_open_default_loads_the_demo_only_once(tmp_path, demo_catalog):
     store.clear_cart("S001")
     store.close()
     again = ShopperStore.open_default(path, demo_catalog, demo_dir())
-    assert len(again.events("S001")) == n == 38
+    assert len(again.events("S001")) == n == _demo_file_counts()[1]["S001"]
     assert ShopperStore.open_default(tmp_path / "empty.db", demo_catalog, None).shoppers() == []
 
 
@@ -141,7 +154,7 @@ def test_demo_events_are_already_present_in_the_demo_store(shopper_store):
     from tools.resources import demo_dir
 
     report = shopper_store().ingest_events(demo_dir() / "shoppers.jsonl", report_path=False)
-    assert report.ingested == 0 and report.already_present == 2169 and report.report_path is None
+    assert report.ingested == 0 and report.already_present == _demo_file_counts()[2] and report.report_path is None
 
 
 def test_csv_ingest_with_bad_rows_wrong_column_counts_and_unknown_products(shopper_store, known, tmp_path):
@@ -220,7 +233,8 @@ def test_cli_without_a_catalog_uses_the_default_store_seeded_with_the_demo(demo_
     code, out = run_cli(str(feed))
     assert code == 0 and "ingested 1 / rejected 0 / unknown products 0" in out
     store = ShopperStore(tmp_path / "home" / "shoppers.db")
-    assert len(store.shoppers()) == 96 + 1 and len(store.events("S001")) == 38
+    ids, per_shopper, _ = _demo_file_counts()
+    assert len(store.shoppers()) == len(ids) + 1 and len(store.events("S001")) == per_shopper["S001"]
     assert app.shoppers_path(tmp_path / "cat") == tmp_path / "cat" / "shoppers.db"
     assert app.shoppers_path(None) == tmp_path / "home" / "shoppers.db"
 

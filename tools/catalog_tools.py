@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -13,6 +12,8 @@ from tools.digest import product_line, product_reply, search_line
 from tools.deps import ShopContext
 from tools.catalog.product import Product
 from tools.catalog.query import match_label
+from tools.ids import MAX_ID_LENGTH, id_candidates
+from tools.lexicon import to_english
 
 __all__ = ["get_product", "product_detail", "resolve_product", "search_catalog"]
 
@@ -22,17 +23,12 @@ Price = Annotated[float | None, Field(ge=0, description="in the catalog's curren
 def resolve_product(ctx: ShopContext, product_id: str) -> Product:
     """Find a product by id, forgiving how people write ids ("P42", "product 42", "p0042")."""
     catalog = ctx.deps.catalog
-    raw = product_id.strip()
-    candidates = [raw, raw.upper()]
-    m = re.fullmatch(r"(?i)(?:product|item|id|#)?\s*#?\s*p?0*(\d+)", raw)
-    if m:
-        digits = m.group(1)
-        candidates += [digits, f"P{int(digits):04d}", f"P{digits}"]
-    for cid in dict.fromkeys(candidates):
+    for cid in id_candidates(product_id):
         product = catalog.get(cid)
         if product is not None:
             return product
-    raise ToolError(f"no product with id {product_id!r}. Use search_catalog to find products and their ids.")
+    shown = product_id if len(product_id) <= MAX_ID_LENGTH else product_id[:MAX_ID_LENGTH] + '…'
+    raise ToolError(f"no product with id {shown!r}. Use search_catalog to find products and their ids.")
 
 
 def product_detail(product: Product, reviews: int = 3) -> dict[str, Any]:
@@ -70,29 +66,36 @@ def search_catalog(
     in_stock: bool | None = None,
     limit: Annotated[int, Field(ge=1, le=25)] = 5,
 ) -> dict[str, Any]:
-    """Search the catalog. Price, rating, brand and category limits written in the query are understood too."""
+    """Search the catalog. Price, rating, brand and category limits written in the query are understood too.
+    `results` meet every limit; near misses come apart as `alternatives`, each with what it `misses`."""
     if min_price is not None and max_price is not None and min_price > max_price:
         raise ToolError(f"min_price {min_price} is above max_price {max_price}; swap or drop one")
+    query = to_english(query)  # the catalog is English; a Spanish, French, German or Chinese query's words translated
     found = ctx.deps.catalog.search(query, max_price=max_price, min_price=min_price, category=category,
                                         brand=brand, min_rating=min_rating, in_stock=in_stock, limit=limit)
     results = [dict(hit.product.summary(), score=round(hit.score, 3), why=hit.why) for hit in found.hits]
     out: dict[str, Any] = {"query": found.query, "understood": found.understood, "results": results}
+    if found.alternatives:  # never among the results: the shopper asked for what they miss
+        out["alternatives"] = [dict(hit.product.summary(), misses=hit.unmet) for hit in found.alternatives]
     if results and all(not h.lexical for h in found.hits) and max(h.dense or 0.0 for h in found.hits) < WEAK_MATCH:
         out["weak"] = True
         out["note"] = (f"Nothing in the catalog closely matches {query!r}; these are only the nearest products. "
                        "Say so rather than presenting them as a match.")
     if not results:
-        out["note"] = _no_results_note(ctx.deps.catalog, category, brand)
+        out["note"] = _no_results_note(ctx.deps.catalog, category, brand, bool(found.alternatives))
     return out
 
 
-def _no_results_note(catalog: Any, category: str | None, brand: str | None) -> str:
+def _no_results_note(catalog: Any, category: str | None, brand: str | None, alternatives: bool = False) -> str:
     """Why nothing came back, when a filter names something this shop does not carry."""
     if category and match_label(category, catalog.categories(), "category") is None:
         shown = ", ".join(sorted({c.split(">")[-1].strip() for c in catalog.categories()})[:40])
         return f"This shop has no category {category!r}. Its categories: {shown}."
     if brand and match_label(brand, catalog.brands(), "brand") is None:
         return f"This shop carries no brand {brand!r}. Search without the brand, or name another."
+    if alternatives:
+        return ("No matching products meet every limit. Say so; offer the alternatives only as alternatives, "
+                "each missing what its 'misses' says.")
     return "No matching products. Suggest loosening a filter or different words."
 
 

@@ -35,20 +35,25 @@ def _item(item: dict[str, Any], extra: str = "") -> str:
     return f"{item.get('title', '?')} ({inner}){extra}"
 
 
+def _alternatives(items: list[dict[str, Any]], shown: int) -> str:
+    """"Hushpod Aria (P0029, $59.99, misses price ≤ 50)": each with the limit it misses."""
+    return "; ".join(_item(i, "").rstrip(")") + (f", misses {', '.join(i['misses'])})" if i.get("misses") else ")")
+                     for i in items[:shown])
+
+
 def search_line(r: dict[str, Any]) -> str:
-    items = r.get("results") or []
+    items, near = r.get("results") or [], r.get("alternatives") or []
+    if not items and near:  # near misses are only ever offered as alternatives, with what they miss
+        return f"Sorry, I found no matching products. Close alternatives: {_alternatives(near, SHOWN)}."
     if not items:
         return f"Sorry, I found no matching products. {r.get('note', '')}".strip()
     if r.get("weak"):
         return "Sorry, nothing here closely matches that; the nearest products are " + \
             "; ".join(_item(i) for i in items[:SHOWN]) + "."
-    exact = [i for i in items if not str(i.get("why", "")).startswith("close alternative")]
-    if not exact:
-        return "Nothing matched everything you asked for; close alternatives: " + \
-            "; ".join(_item(i) for i in items[:SHOWN]) + "."
-    shown = "; ".join(_item(i) for i in exact[:SHOWN])
-    more = f" and {len(exact) - SHOWN} more" if len(exact) > SHOWN else ""
-    return f"I found {len(exact)}: {shown}{more}."
+    shown = "; ".join(_item(i) for i in items[:SHOWN])
+    more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
+    also = f" Close alternatives: {_alternatives(near, 1)}." if near and len(items) < SHOWN else ""
+    return f"I found {len(items)}: {shown}{more}.{also}"
 
 
 def product_line(r: dict[str, Any]) -> str:

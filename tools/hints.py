@@ -15,6 +15,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Callable, Collection, Iterable
 
 import numpy as np
@@ -23,7 +24,9 @@ from agent.models.prepare import StepPlan, ToolAid, aid_of
 from agent.tools import Tool
 from tools.resources import load_prompt_yaml
 from tools.catalog.query import parse_query
+from tools.constraints import Constraints, parse_constraints
 from tools.copy_style import find_length, find_tone
+from tools.lexicon import language, to_english
 from tools.references import Reference, resolve, shown_items
 from tools.replies import compose_reply
 
@@ -33,7 +36,8 @@ __all__ = ["IntentIndex", "LineValues", "Reading", "ShoppingHints", "read_values
 # "product 42", "item P42", "P0042", "#42", "items 51 and 61", "products 3, 4 or 9".
 _ID_LIST = re.compile(r"(?i)\b(?:products?|items?|ids?)\s*#?\s*(p?\d+(?:\s*(?:,|and|or|&|vs\.?|versus)\s*"
                       r"(?:(?:product|item)\s*)?#?\s*p?\d+)*)\b")
-_PID = re.compile(r"(?i)(?<![\w$.])(?:#\s*)?p\d+\b|(?<![\w$.])#\d+\b")
+# ASCII boundaries, not \b: in "把P0011加入购物车" the Chinese characters around the id are word characters too.
+_PID = re.compile(r"(?i)(?<![A-Za-z0-9_$.])(?:#\s*)?p\d+(?![A-Za-z0-9_])|(?<![A-Za-z0-9_$.])#\d+(?![A-Za-z0-9_])")
 _NUM_IN_LIST = re.compile(r"(?i)p?\d+")
 # A count the shopper states: "3 of", "5 x", "1 unit", "top 4", "3 alternatives", "quantity 2", "two of".
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -51,8 +55,6 @@ _CATEGORY = re.compile(r"(?i)\b(?:the|browse|your|in|from)\s+(?!(?:the|a|an|your
                        r"\"?([a-z][a-z&'-]*(?:\s+(?!under|over|below|above|for|with|rated|only|please|pls)"
                        r"[a-z&'-]+){0,2})\"?")
 _NOT_CATEGORY = frozenset("same other this that whole entire a an the which what in of for from to at on".split())
-# parse_query reads "nothing over 80" as a lower bound (it sees "over 80"); shoppers mean a cap.
-_NOT_OVER = re.compile(r"(?i)\b(?:nothing|not(?:hing)?|none|no(?:thing)?)\s+(?:over|above|more\s+than)\b")
 
 
 def _ids(text: str) -> list[str]:
@@ -80,8 +82,8 @@ def _strip_ids(text: str) -> str:
     return _PID.sub(" ", _ID_LIST.sub(" ", text))
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+def _number(value: float | Decimal) -> str:
+    return str(int(value)) if float(value).is_integer() else str(float(value))
 
 
 # How shoppers open a request, and what trails it: neither is what they are looking for.
@@ -103,8 +105,12 @@ _TRAIL = re.compile(r"(?i)[\s,.;:!?]*(?:\b(?:and|with|at|for|please|pls|thanks|t
 def search_phrase(text: str) -> str:
     """What the shopper is looking for, in their words: the line without its opener, ids, price and rating
     phrases ("I'm looking for a laptop under $1000" -> "laptop"). A small model drops nouns ("case for my
-    iPhone 12" -> "iPhone 12"); this keeps them."""
-    phrase = " ".join(parse_query(_NOT_OVER.sub("no more than", _strip_ids(text)), [], []).text.split())
+    iPhone 12" -> "iPhone 12"); this keeps them. A line in Spanish, French, German or Chinese gives its product
+    words in English, the catalog's language ("auriculares inalámbricos" -> "wireless headphones")."""
+    phrase = " ".join(parse_query(_strip_ids(text), [], []).text.split())
+    lang = language(text)
+    if lang != "en":
+        phrase = to_english(phrase, lang)
     for _ in range(3):
         shorter = _LEAD.sub("", _OPENER.sub("", phrase).strip(" ,.!?")).strip(" ,.!?")
         if shorter == phrase:
@@ -159,7 +165,7 @@ class LineValues:
 def read_values(text: str) -> LineValues:
     """The values a shopper line states (see LineValues)."""
     rest = _strip_ids(text)
-    parsed = parse_query(_NOT_OVER.sub("no more than", rest), [], [])
+    parsed = parse_constraints(rest)
     count = _COUNT.search(rest)
     said = next(g for g in count.groups() if g).lower() if count else None
     return LineValues(ids=tuple(_ids(text)), max_price=parsed.max_price, min_price=parsed.min_price,
@@ -254,6 +260,9 @@ class ShoppingHints:
         if reference is not None:  # "the cheaper one", "it": the ids it means are pinned like typed ones
             found["id"] = reference.ids
             likely = self._likely_for_ids(_content(user[-1]), likely)
+        # A line naming money but no bound the parser reads: the price arguments stay open (the model takes an
+        # amount written in the line) instead of vanishing with the budget.
+        open_args = self.open_arguments(_content(user[-1])) if user else frozenset()
         pins: dict[str, dict[str, tuple[Any, ...]]] = {}
         seen: dict[str, dict[str, tuple[Any, ...]]] = {}
         governed: dict[str, frozenset[str]] = {}
@@ -264,7 +273,7 @@ class ShoppingHints:
                 continue  # a tool that declares nothing is left to the model
             pins[name] = {arg: found[kind] for arg, kind in aid.values.items() if kind in found}
             seen[name] = {arg: shown for arg, kind in aid.values.items() if kind == "id" and arg not in pins[name]}
-            governed[name] = aid.governed
+            governed[name] = aid.governed - open_args
         # The likely tool is taken as settled (the model may still answer without a tool): on the labelled dev
         # lines the 270M model's own choice, where it differed from this one, was never the better one.
         index = self._intents()
@@ -301,6 +310,20 @@ class ShoppingHints:
             self._cache[text] = Reading(values, likely, phrase)
         return self._cache[text]
 
+    # The price arguments a line may leave open (the soft guard; see `open_arguments`).
+    price_arguments = frozenset({"max_price", "min_price"})
+
+    def constraints(self, text: str) -> Constraints:
+        """The line's price, rating and stock constraints, typed (ids left out): what the hints line shows."""
+        return parse_constraints(_strip_ids(text))
+
+    def open_arguments(self, text: str) -> frozenset[str]:
+        """Governed arguments to leave open for this line rather than drop: when it names an amount of money
+        but states no bound the parser can read ("something nice, about $50"), max_price and min_price may take
+        one of the amounts written in the line (`constraints(text).amounts`), optional, instead of vanishing
+        from the grammar (which loses the budget without a trace)."""
+        return self.price_arguments if self.constraints(text).found_money_but_no_bound else frozenset()
+
     def knows(self, tool: str) -> bool:
         """Whether the labelled lines name `tool` (a tool they don't know stays available)."""
         index = self._intents()
@@ -316,7 +339,8 @@ class ShoppingHints:
         if index is None:
             return None
         id_tools = {n for n, a in self._aids.items() if "id" in a.values.values()}
-        return index.nearest(text, id_tools if values.ids else None)
+        # The labelled lines are English: a line in another language is compared by its English words.
+        return index.nearest(to_english(text), id_tools if values.ids else None)
 
     def _likely_for_ids(self, text: str, likely: str | None) -> str | None:
         """The likely tool for a line that refers to shown items: one that takes ids."""
@@ -324,7 +348,7 @@ class ShoppingHints:
         if likely in id_tools:
             return likely
         index = self._intents()
-        return index.nearest(text, id_tools) if index is not None else likely
+        return index.nearest(to_english(text), id_tools) if index is not None else likely
 
     def _intents(self) -> IntentIndex | None:
         if self._index is None:

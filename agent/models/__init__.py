@@ -77,4 +77,5 @@ def load_model(settings: ModelSettings) -> Model:
     return LlamaCppModel(path, n_ctx=settings.n_ctx, n_gpu_layers=settings.n_gpu_layers,
                          n_threads=settings.n_threads, tool_protocol=settings.tool_protocol,
                          few_shot=settings.few_shot, preparer=settings.preparer,
-                         grammar_header=settings.grammar_header, **kwargs)
+                         grammar_header=settings.grammar_header,
+                         state_dir=settings.cache_dir / "kv-states" if settings.cache_dir else None, **kwargs)

@@ -17,6 +17,7 @@ from llama_cpp import LlamaGrammar, LogitsProcessorList
 
 from agent.models.base import ContextOverflow, ModelChunk, ModelError, TextDelta, ToolCall, Usage
 from agent.models.grammar import DEFAULT_HEADER, NONE, STOP, GrammarDocument, decision_gbnf, turn_numbers
+from agent.models.kvstate import KVStateStore, model_fingerprint
 from agent.models.prepare import StepPlan, StepPreparer
 from agent.models.replies import guard_reply
 from agent.models.toolparse import ToolTextParser
@@ -35,7 +36,9 @@ class LlamaCppModel:
                  n_threads: int | None = None, tool_protocol: str = "auto",
                  few_shot: list[dict[str, Any]] | None = None, max_tokens: int = 512, temperature: float = 0.0,
                  seed: int = 0, max_calls_per_turn: int = 1, result_chars: int = 1500,
-                 preparer: StepPreparer | None = None, grammar_header: str | None = None) -> None:
+                 preparer: StepPreparer | None = None, grammar_header: str | None = None,
+                 state_dir: Path | None = None) -> None:
+        """`state_dir`: where the KV cache of long prompt prefixes is kept between processes (none: not kept)."""
         from llama_cpp._utils import suppress_stdout_stderr
 
         path = Path(path)
@@ -72,6 +75,8 @@ class LlamaCppModel:
                                         preparer=preparer if tool_protocol == "grammar" else None)
         self._template: Any = None
         self._grammars: dict[str, str] = {}
+        self._kv = KVStateStore(Path(state_dir), model_fingerprint(path, n_ctx)) if state_dir else None
+        self._kv_save = False  # after this process's first generation: store its prefix for the next process
 
     # --- the Model protocol ---------------------------------------------------------------------
 
@@ -185,6 +190,9 @@ class LlamaCppModel:
             raise ContextOverflow(f"the prompt is {len(tokens)} tokens; {self.name} is loaded with a context "
                                   f"window of {self.context_window}")
         usage.prompt_tokens += len(tokens)
+        if self._kv is not None and self.llm.n_tokens == 0:  # a fresh context: start from a stored prefix
+            spared = self._kv.restore(self.llm, tokens)
+            self._kv_save = spared < len(tokens) // 2  # none stored shares most of this prompt: store ours
         # llama-cpp-python keeps the KV of the longest common prefix with the previous prompt (it always
         # re-evaluates at least the last prompt token to get fresh logits).
         usage.cached_tokens += min(_common_prefix(self.llm.input_ids[: self.llm.n_tokens], tokens), len(tokens) - 1)
@@ -212,6 +220,12 @@ class LlamaCppModel:
                 lazy.close()
         if pieces:
             usage.completion_tokens += len(self.llm.tokenize("".join(pieces).encode("utf-8"), add_bos=False))
+        if self._kv_save:
+            self._kv_save = False
+            try:
+                self._kv.save(self.llm)  # type: ignore[union-attr]
+            except OSError:
+                pass  # a full or read-only cache dir costs the next launch time, never this answer
 
 
 class _LazyGrammar:

@@ -10,7 +10,7 @@ __all__ = ["LABELS", "guard_reply"]
 LABELS = ("User", "Assistant", "Result", "Summary", "Hints", "Call")
 _LABEL = re.compile(r"(?:^|(?<=\s))(?:" + "|".join(LABELS) + r")\s*:", re.IGNORECASE)
 # First-person requests are the user's lines, not the assistant's ("I'm looking for a pair of headphones.").
-_USER_VOICE = re.compile(r"(?i)^(?:i'?m|i am|im)\s+(?:looking|searching|shopping)\b|^i\s+(?:need|want|would like|'d like)\b|"
+_USER_VOICE = re.compile(r"(?i)^(?:i'?m|i am|im)\s+(?:looking|searching)\b|^i\s+(?:need|want|would like|'d like)\b|"
                          r"^(?:can|could|would)\s+you\b|^i\s+don'?t\s+have\s+the\s+money\b")
 _BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 

@@ -125,6 +125,7 @@ def cmd_search(args: argparse.Namespace, console: Console) -> int:
         console.print("[dim]spelling:[/] " + escape(", ".join(f"{a} → {b}" for a, b in result.corrections.items())))
     if not rows:
         console.print("[yellow]No products match.[/]")
+        _print_alternatives(console, result.alternatives)
         return 0
     table = Table("id", "title", "price", "rating", "score", "why", header_style="bold cyan")
     for row in rows:
@@ -132,7 +133,21 @@ def cmd_search(args: argparse.Namespace, console: Console) -> int:
                       "" if row["rating"] is None else f"{row['rating']:.1f}", f"{row['score']:.3f}",
                       escape(row["why"]))
     console.print(table)
+    _print_alternatives(console, result.alternatives)
     return 0
+
+
+def _print_alternatives(console: Console, hits: list[Any]) -> None:
+    """Near misses in a table of their own, never among the matches."""
+    if not hits:
+        return
+    over = all(m.startswith("price") for h in hits for m in h.unmet)
+    table = Table("id", "title", "price", "misses", header_style="bold yellow", title_justify="left",
+                  title="close, but over your budget" if over else "close, but not everything you asked for")
+    for hit in hits:
+        table.add_row(escape(hit.product.id), escape(hit.product.title), f"{hit.product.effective_price:.2f}",
+                      escape("; ".join(hit.unmet)))
+    console.print(table)
 
 
 def hit_row(hit: Any) -> dict[str, Any]:

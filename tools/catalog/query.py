@@ -1,4 +1,5 @@
-"""Read price, rating, stock, brand and category constraints out of a shopper's query text."""
+"""Read brand and category out of a shopper's query text, with the price, rating and stock that
+tools/constraints.py reads."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any
+
+from tools.constraints import parse_constraints
 
 __all__ = ["ParsedQuery", "describe", "edit_distance", "match_label", "parse_query"]
 
@@ -31,49 +34,6 @@ class ParsedQuery:
         return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
 
 
-# A number as shoppers write prices: "$1,299.99", "80", "30k".
-_NUM = r"\$?\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!\d|[.,]\d)(\s?k\b)?"
-_CUR = r"(?:\s?(?:dollars?|bucks|usd)\b)?"
-# Words after a number that make it a quantity, not a price ("16gb", "2 person", "6 ft").
-_UNITS = (r"gb|tb|mb|kb|inch(?:es)?|\"|ft|feet|foot|cm|mm|m\b|person|people|pack|pcs|pieces?|"
-          r"oz|lbs?|pounds?|kg|g\b|grams?|ml|l\b|liters?|litres?|w\b|watts?|mah|hz|hours?|hrs?|mp\b|"
-          r"megapixels?|stars?|years?|months?|days?|bar\b|v\b|volts?|seats?|doors?|x\b|%|percent|"
-          r"cups?|slices?|qt|quarts?|gallons?|speeds?|ports?|channels?|sizes?|points?")
-_NOT_UNIT = rf"(?!\s?(?:{_UNITS}))"
-_PRICE = rf"{_NUM}{_NOT_UNIT}{_CUR}"
-
-_MAX_WORDS = (r"under|below|less than|lower than|cheaper than|max(?:imum)?|at most|up to|no more than|"
-              r"not more than|within|for less than|budget(?: of)?")
-_MIN_WORDS = r"over|above|more than|at least|min(?:imum)?|starting at|no less than"
-
-_RANGE_RES = [
-    re.compile(rf"\bbetween\s+{_PRICE}\s+and\s+{_PRICE}", re.IGNORECASE),
-    re.compile(rf"\bfrom\s+{_PRICE}\s+to\s+{_PRICE}", re.IGNORECASE),
-    # Bare "50-100" / "50 to 100" must carry a currency mark, or "2 to 4 person" would be a price.
-    re.compile(rf"(?<![\w.])\$\s?(\d[\d,]*(?:\.\d+)?)(\s?k\b)?\s*(?:-|–|to)\s*{_PRICE}", re.IGNORECASE),
-    re.compile(r"(?<![\w.$])(\d[\d,]*(?:\.\d+)?)(\s?k\b)?\s*(?:-|–|to)\s*\$?\s?(\d[\d,]*(?:\.\d+)?)(\s?k\b)?"
-               r"\s?(?:dollars?|bucks|usd)\b", re.IGNORECASE),
-]
-_MAX_RES = [
-    re.compile(rf"(?:\b(?:{_MAX_WORDS})|<=?)\s*{_PRICE}", re.IGNORECASE),
-    re.compile(r"(?<![\w.])(?:\$\s?(\d[\d,]*(?:\.\d+)?)(\s?k\b)?|(\d[\d,]*(?:\.\d+)?)(\s?k\b)?\s?"
-               r"(?:dollars?|bucks|usd))\s+or\s+(?:less|under|below|cheaper)\b", re.IGNORECASE),
-]
-_MIN_RES = [
-    re.compile(rf"(?:\b(?:{_MIN_WORDS})|>=?)\s*{_PRICE}", re.IGNORECASE),
-    re.compile(r"(?<![\w.])(?:\$\s?(\d[\d,]*(?:\.\d+)?)(\s?k\b)?|(\d[\d,]*(?:\.\d+)?)(\s?k\b)?\s?"
-               r"(?:dollars?|bucks|usd))\s+or\s+(?:more|over|above)\b", re.IGNORECASE),
-]
-_STARS = r"(\d(?:\.\d+)?)\s?\+?\s?-?\s?stars?"
-_RATING_RES = [
-    re.compile(rf"\b(?:with\s+)?(?:at least|over|above|more than|min(?:imum)?(?: of)?)\s+{_STARS}", re.IGNORECASE),
-    re.compile(rf"(?<![\w.]){_STARS}(?:\s+(?:or|and)\s+(?:more|better|higher|above|up)|\s+(?:and\s+)?up\b|"
-               rf"\s+plus\b)?", re.IGNORECASE),
-    re.compile(r"\b(?:rated|ratings?(?:\s+of)?)\s+(?:at least\s+|over\s+|above\s+|more than\s+)?"
-               rf"(\d(?:\.\d+)?)(?![\d.])\s?(?:\+|(?:\s+or\s+(?:more|better|higher|above)))?{_NOT_UNIT}", re.IGNORECASE),
-]
-_STOCK_RE = re.compile(r"\b(?:in stock|available now|available today|ready to ship|"
-                       r"(?<!not )(?<!un)available(?!\s+(?:in|for|on|at|to|with)\b))", re.IGNORECASE)
 _TRIM_RE = re.compile(r"^(?:\W|\b(?:and|with|for|at|of|that is|that's|priced|costing|rated|a|"
                       r"which is|in|to)\b)+|(?:\W|\b(?:and|with|for|at|of|that is|that's|priced|costing|"
                       r"rated|a|which is|in|to|or|price|budget|rating)\b)+$", re.IGNORECASE)
@@ -109,36 +69,8 @@ _FOLLOWERS = frozenset([
 ])
 
 
-def _amount(number: str, k: str | None) -> float:
-    value = float(number.replace(",", ""))
-    return value * 1000 if k and k.strip() else value
-
-
-def _first_price(m: re.Match[str]) -> float:
-    """The first (number, k-suffix) group pair that matched."""
-    groups = m.groups()
-    for i in range(0, len(groups), 2):
-        if groups[i] is not None:
-            return _amount(groups[i], groups[i + 1])
-    raise ValueError(m.group(0))
-
-
 def _fmt(value: float) -> str:
     return f"{float(value):g}" if abs(value) < 1e6 else f"{float(value):.0f}"
-
-
-def _cut(text: str, m: re.Match[str]) -> str:
-    return text[: m.start()] + " " + text[m.end():]
-
-
-def _take(text: str, patterns: Iterable[re.Pattern[str]],
-          accept: Callable[[re.Match[str]], bool] = lambda m: True) -> tuple[re.Match[str] | None, str]:
-    """The first accepted match of the first pattern that has one, and the text without it."""
-    for rx in patterns:
-        m = rx.search(text)
-        if m and accept(m):
-            return m, _cut(text, m)
-    return None, text
 
 
 def _norm(text: str) -> str:
@@ -261,26 +193,12 @@ def parse_query(text: str, brands: list[str], categories: list[str], *,
                 vocabulary: Container[str] | None = None) -> ParsedQuery:
     """Split `text` into ranking text plus the constraints it states, and say what was understood."""
     q = ParsedQuery(text=text)
-    rest = f" {text} "
-
-    # Ratings first: "at least 4 stars" must not be read as a minimum price of 4.
-    m, rest = _take(rest, _RATING_RES, lambda m: 0 < float(m.group(1)) <= 5)
-    if m:
-        q.min_rating = float(m.group(1))
-    m, rest = _take(rest, _RANGE_RES)
-    if m:
-        g = m.groups()
-        q.min_price, q.max_price = sorted((_amount(g[0], g[1]), _amount(g[2], g[3])))
-    if q.max_price is None:
-        m, rest = _take(rest, _MAX_RES)
-        q.max_price = _first_price(m) if m else None
-    if q.min_price is None:
-        m, rest = _take(rest, _MIN_RES)
-        q.min_price = _first_price(m) if m else None
-    m = _STOCK_RE.search(rest)
-    if m:
-        q.in_stock = True
-        rest = _cut(rest, m)
+    # Prices, ratings and stock come from the one constraint parser (tools/constraints.py).
+    stated = parse_constraints(text)
+    q.max_price = float(stated.max_price) if stated.max_price is not None else None
+    q.min_price = float(stated.min_price) if stated.min_price is not None else None
+    q.min_rating, q.in_stock = stated.min_rating, stated.in_stock
+    rest = stated.rest
 
     rest = re.sub(r"\s+", " ", rest).strip()
     found = _find_brand(rest, brands, vocabulary)

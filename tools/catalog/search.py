@@ -41,7 +41,8 @@ class Hit:
 class SearchResult:
     """Ranked hits plus what the query was understood to ask for."""
 
-    hits: list[Hit]
+    hits: list[Hit]  # each meets every constraint, stated in the text or given
+    alternatives: list[Hit] = field(default_factory=list)  # near misses (relax), `unmet` says what each misses
     understood: list[str] = field(default_factory=list)
     query: str = ""
     filters: dict[str, Any] = field(default_factory=dict)
@@ -237,10 +238,11 @@ def search(store: Any, query: str, *, max_price: float | None = None, min_price:
            parse_constraints: bool = True, relax: bool = True, fusion: Fusion = FUSION) -> SearchResult:
     """Rank the catalog for `query`; explicit filters win over those read from the text.
 
-    With `relax`, when fewer than `limit` products meet every constraint read from the text, the
-    list is topped up with the next best products that miss some of those (never an explicit filter),
-    after all the exact ones and with `Hit.unmet` saying what they miss: "dell xps" shows the XPS,
-    then other laptops.
+    With `relax`, when fewer than `limit` products meet every constraint, the next best products that
+    miss some come back apart, as `alternatives`, with `Hit.unmet` saying what they miss: the same kind
+    of product over the budget first ("running shoes under $10": running shoes that cost more), then
+    others ("dell xps" finds the XPS, and other laptops). `hits` holds only products that meet every
+    constraint.
     """
     if mode not in ("dense", "lexical", "hybrid"):
         raise ValueError(f"mode must be dense, lexical or hybrid, not {mode!r}")
@@ -257,8 +259,11 @@ def search(store: Any, query: str, *, max_price: float | None = None, min_price:
     mask = index.mask(filters)
     dropped = []
     for key in ("brand", "category"):
-        # A word read as a brand or category that leaves nothing to show was probably not meant as one.
-        if mask is not None and not mask.any() and key in filters and key not in explicit:
+        # A word read as a brand or category that leaves nothing to show was probably not meant as one; one that
+        # only the price, rating or stock limits empty stays ("running shoes under $10": none, shoes as alternatives).
+        named = {k: v for k, v in filters.items() if k in ("brand", "category")}
+        if (mask is not None and not mask.any() and key in filters and key not in explicit
+                and not index.mask(named).any()):
             dropped.append(f"{key} {filters.pop(key)} ignored: nothing matches")
             mask = index.mask(filters)
     understood = describe(filters, {k: v for k, v in parsed.said.items() if k not in explicit}) + renamed + dropped
@@ -271,9 +276,15 @@ def search(store: Any, query: str, *, max_price: float | None = None, min_price:
     else:
         vector = store.embedder.embed([text])[0] if mode != "lexical" else None
         ranked = _rank(store, index, text, vector, filters, mode, limit, fusion)
-        if relax and len(ranked) < limit and len(filters) > len(explicit):
+        if relax and len(ranked) < limit and filters:
             exact = {r[0] for r in ranked}
-            loose = _rank(store, index, text, vector, explicit, mode, limit + len(ranked), fusion)
+            # Alternatives never join the hits, so any limit may be relaxed: first the same kind of product
+            # (brand and category kept) over the budget or rating, then what the explicit filters alone allow.
+            kind = {k: v for k, v in filters.items() if k in ("brand", "category")}
+            loose = _rank(store, index, text, vector, kind, mode, limit + len(ranked), fusion) if kind else []
+            seen = {r[0] for r in loose}
+            loose += [r for r in _rank(store, index, text, vector, explicit, mode, limit + len(ranked), fusion)
+                      if r[0] not in seen]
             # Only close alternatives: a tent is no alternative to a coffee maker, even in a tiny shop.
             floor = _RELAX_FLOOR * max([_closeness(r) for r in ranked[:1] + loose[:1]], default=0.0)
             extra = [r for r in loose if r[0] not in exact and _closeness(r) >= floor][:limit - len(ranked)]
@@ -285,4 +296,7 @@ def search(store: Any, query: str, *, max_price: float | None = None, min_price:
             unmet = _unmet(products[i], filters)
             why = f"close alternative, misses {', '.join(unmet)}; " + _why(products[i], text, c, lx, {}, fixes)
             hits.append(Hit(products[i], s, why, c, lx, unmet))
-    return SearchResult(hits=hits, understood=understood, query=text, filters=filters, corrections=fixes)
+    exact = {r[0] for r in ranked}  # a near miss is never mixed into the hits
+    return SearchResult(hits=[h for h in hits if h.product.id in exact],
+                        alternatives=[h for h in hits if h.product.id not in exact],
+                        understood=understood, query=text, filters=filters, corrections=fixes)
