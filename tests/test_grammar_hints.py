@@ -217,3 +217,20 @@ def test_replies_are_composed_from_the_result_the_record_and_the_scope():
     out = hints.compose([{"role": "user", "content": "what's the capital of France?"}])
     assert out.startswith("Sorry, that is outside") and "find products" in out
     assert hints.compose([{"role": "user", "content": "hello"}]) == "Hello! What are you shopping for today?"
+
+
+def test_a_product_named_but_not_shown_is_looked_up_then_acted_on():
+    hints = shop({"add_to_cart": ["put the N in my cart", "add N to my cart"], "search_catalog": ["show me kettles"],
+                  "none": ["hello"]})
+    line = {"role": "user", "content": "put the Ember & Bean coffee in my cart"}
+    first = hints.prepare([line], SPECS)
+    assert first.tool == "search_catalog" and first.pins["search_catalog"]["query"] == ("Ember & Bean coffee",)
+    found = after(ToolCall("call_1", "search_catalog", '{"query": "Ember & Bean coffee"}'),
+                  {"results": [{"id": "P0160", "title": "Ember & Bean House Blend Coffee"}, {"id": "P0161"}]})
+    second = hints.prepare([line, *found], SPECS)
+    assert second.tool == "add_to_cart" and second.pins["add_to_cart"] == {"product_id": ("P0160",)}
+    done = [line, *found, *after(ToolCall("call_2", "add_to_cart", '{"product_id": "P0160"}'), {"added": 1})]
+    assert hints.prepare(done, SPECS).tool is None  # one follow-up, then the reply
+    plain = [{"role": "user", "content": "show me kettles"}, *found]
+    assert hints.prepare(plain, SPECS).tool is None  # a search on its own asks for nothing more
+    assert hints.prepare([{"role": "user", "content": "add it to my cart"}], SPECS).tool == "add_to_cart"

@@ -27,7 +27,7 @@ from tools.catalog.query import parse_query
 from tools.constraints import Constraints, parse_constraints
 from tools.copy_style import find_length, find_tone
 from tools.lexicon import language, to_english
-from tools.references import Reference, resolve, shown_items
+from tools.references import Reference, lookup_phrase, resolve, shown_items
 from tools.replies import compose_reply
 
 __all__ = ["IntentIndex", "LineValues", "Reading", "ShoppingHints", "read_values", "search_phrase", "shown_ids",
@@ -251,6 +251,9 @@ class ShoppingHints:
         return summary_line(aid, result)
 
     def prepare(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> StepPlan:
+        start = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=None)
+        if start is not None and any(m.get("role") == "tool" for m in messages[start:]):
+            return self._follow_up(messages, start)
         user = [m for m in messages if m.get("role") == "user"]
         reading = self.read(_content(user[-1])) if user else Reading(LineValues(), None)
         found = reading.values.by_kind()
@@ -260,6 +263,10 @@ class ShoppingHints:
         if reference is not None:  # "the cheaper one", "it": the ids it means are pinned like typed ones
             found["id"] = reference.ids
             likely = self._likely_for_ids(_content(user[-1]), likely)
+        lookup = self._lookup(messages, start) if reference is None and "id" not in found else None
+        if lookup is not None:  # "put the Ember & Bean coffee in my cart", nothing of that name shown: find it
+            search, phrase = lookup
+            likely, found = search, {**found, "text": (phrase,)}
         # A line naming money but no bound the parser reads: the price arguments stay open (the model takes an
         # amount written in the line) instead of vanishing with the budget.
         open_args = self.open_arguments(_content(user[-1])) if user else frozenset()
@@ -272,6 +279,8 @@ class ShoppingHints:
             if aid is None:
                 continue  # a tool that declares nothing is left to the model
             pins[name] = {arg: found[kind] for arg, kind in aid.values.items() if kind in found}
+            if lookup is not None and name == lookup[0] and aid.text_arg:
+                pins[name][aid.text_arg] = found["text"]
             seen[name] = {arg: shown for arg, kind in aid.values.items() if kind == "id" and arg not in pins[name]}
             governed[name] = aid.governed - open_args
         # The likely tool is taken as settled (the model may still answer without a tool): on the labelled dev
@@ -279,6 +288,35 @@ class ShoppingHints:
         index = self._intents()
         settles = frozenset(index.labels) if index is not None else frozenset()
         return StepPlan(pins=pins, shown=seen, governed=governed, tool=likely, settles=settles)
+
+    def _lookup(self, messages: list[dict[str, Any]], start: int | None) -> tuple[str, str] | None:
+        """(search tool, words) when the line acts on a product by a name nothing shown matches."""
+        if start is None:
+            return None
+        text = _content(messages[start])
+        likely = self.read(text).likely
+        searches = [n for n, a in self._aids.items() if a.text_arg]
+        if likely not in self._aids or "id" not in self._aids[likely].values.values() or len(searches) != 1:
+            return None
+        phrase = lookup_phrase(text)
+        return (searches[0], phrase) if phrase else None
+
+    def _follow_up(self, messages: list[dict[str, Any]], start: int) -> StepPlan:
+        """After a lookup this turn, the action the line asked for, on the first item found; else no more calls."""
+        lookup = self._lookup(messages, start)
+        calls = [tc["function"]["name"] for m in messages[start:] if m.get("role") == "assistant"
+                 for tc in m.get("tool_calls") or []]
+        results = [m for m in messages[start:] if m.get("role") == "tool"]
+        if lookup is None or calls != [lookup[0]] or len(results) != 1:
+            return StepPlan()
+        found = shown_items(results).last
+        action = self.read(_content(messages[start])).likely or ""
+        aid = self._aids.get(action)
+        if not found or aid is None:
+            return StepPlan()
+        values = {**self.read(_content(messages[start])).values.by_kind(), "id": (found[0].get("id"),)}
+        pins = {action: {arg: values[kind] for arg, kind in aid.values.items() if kind in values}}
+        return StepPlan(pins=pins, governed={action: aid.governed}, tool=action)
 
     def reference(self, messages: list[dict[str, Any]]) -> Reference | None:
         """What the last user line refers to among the items the conversation showed before it (None: nothing,

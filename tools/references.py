@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Reference", "Shown", "resolve", "shown_items"]
+__all__ = ["Reference", "Shown", "lookup_phrase", "resolve", "shown_items"]
 
 _LISTS = ("results", "recommendations", "products", "lines", "purchases", "views", "cart", "alternatives")
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
@@ -161,3 +161,18 @@ def _by_name(text: str, items: list[dict[str, Any]]) -> tuple[str, ...]:
     if len(scored) > 1 and scored[1][0] == scored[0][0]:
         return ()
     return (scored[0][1],)  # type: ignore[return-value]
+
+
+_ACTION = frozenset("put add remove delete drop cart basket into onto buy order purchase want need get please two three "
+                    "four five six ten couple few several".split())
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&'-]*|&")
+
+
+def lookup_phrase(text: str) -> str:
+    """The words of an action line that name a product ("put the Ember & Bean coffee in my cart" -> "Ember &
+    Bean coffee"), or "" when it names none ("add it to my cart")."""
+    words = [w for w in _TOKEN.findall(text) if w.lower() not in _COMMON and w.lower() not in _ACTION
+             and not w.isdigit()]
+    while words and words[0] == "&":
+        words.pop(0)
+    return " ".join(words) if any(w != "&" for w in words) else ""

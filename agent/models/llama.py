@@ -95,13 +95,22 @@ class LlamaCppModel:
             raise ModelError("the grammar protocol needs a conversation that ends with a user or tool message")
         doc, step = self.document.render(messages, tools)
         usage = Usage()
-        if step == "decide":
+        plan = None
+        if step == "reply" and tools and messages[-1]["role"] == "tool" and self.document.preparer is not None:
+            # The preparer may ask for one more call after a result (a product named, looked up, then acted on):
+            # its plan names the tool; the document takes a "Call:" line where the reply would start.
             plan = self.document.plan(messages, tools)
+            if plan is not None and plan.tool not in (None, NONE):
+                doc, step = doc[: -len("Assistant:")] + "Call:", "decide"
+        if step == "decide":
+            plan = plan or self.document.plan(messages, tools)
             choices = tools if plan is None else [t for t in tools if t["function"]["name"] in
                                                   plan.available([t["function"]["name"] for t in tools])]
-            gbnf = self._gbnf(choices, turn_numbers(doc), plan)
-            text = "".join(self._generate(self._tokenize(doc), usage, gbnf=gbnf))
-            name, arguments = _decision(text)
+            if plan is not None and not plan.available([t["function"]["name"] for t in tools]):
+                name, arguments = NONE, "{}"  # only "none" is left: nothing to generate
+            else:
+                gbnf = self._gbnf(choices, turn_numbers(doc), plan)
+                name, arguments = _decision("".join(self._generate(self._tokenize(doc), usage, gbnf=gbnf)))
             if name != NONE:
                 yield ToolCall(_call_id(messages), name, arguments)
                 yield usage
