@@ -103,10 +103,11 @@ class Agent:
                    steps=state.steps, ok=ok)
 
     def _model_step(self, usage: Usage, timings: dict[str, float], started: float):
-        window = trim_to_window(self.messages, self.model.count_tokens,
+        specs = self.tools.specs()
+        window = trim_to_window(self.messages, lambda messages: self.model.count_tokens(messages, specs),
                                 self.model.context_window - self.settings.reserve_tokens)
         text, calls = [], []
-        for chunk in self.model.stream(window, self.tools.specs()):
+        for chunk in self.model.stream(window, specs):
             if isinstance(chunk, TextDelta):
                 timings.setdefault("first_token_s", time.perf_counter() - started)
                 text.append(chunk.text)

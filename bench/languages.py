@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import tools.hints as hints_module  # noqa: E402
+from tools.app import build_registry  # noqa: E402
 from tools.hints import ShoppingHints  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "data" / "multilingual_dev.jsonl"
@@ -38,12 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.no_lexicon:  # a measurement switch only: the shipped hints always translate
         hints_module.to_english = lambda text, lang=None: text  # type: ignore[assignment]
-    hints = ShoppingHints()
+    hints = ShoppingHints(build_registry())
     rows = [json.loads(line) for line in args.labels.read_text(encoding="utf-8").splitlines() if line.strip()]
     tool_ok = cap_ok = caps = words_ok = words_n = 0
     per_lang: dict[str, list[int]] = {}
     for row in rows:
-        line = hints(row["text"])
+        line = hints.note(row["text"])
         likely, cap, query = _field(line, "likely"), _field(line, "max_price"), _field(line, "query") or ""
         good_tool = likely == row["tool"]
         tool_ok += good_tool

@@ -147,7 +147,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shopper", default="S001", help="the signed-in demo shopper (default S001)")
     p.add_argument("--verbose", action="store_true", help="one line per utterance on stderr")
     p.add_argument("--few-shot", type=Path, help="another few-shot bank (YAML) instead of prompts/fewshot.yaml")
-    p.add_argument("--no-hints", action="store_true", help="leave out the Hints: pre-parse lines (to measure them)")
     app.add_model_args(p)
     app.add_catalog_args(p)
     return p
@@ -163,8 +162,6 @@ def main(argv: list[str] | None = None) -> int:
     settings = app.model_settings(args)
     if args.few_shot:
         settings.few_shot = yaml.safe_load(args.few_shot.read_text(encoding="utf-8"))
-    if args.no_hints:
-        settings.hints = None
     model = load_model(settings)
     registry = app.build_registry()
     if "write_description" not in registry.names:  # being added to the registry; the labels expect it
@@ -231,7 +228,7 @@ def summary(results: list[dict[str, Any]], args: argparse.Namespace) -> dict[str
         by_tool[r["expected"]][1] += 1
     return {
         "labels": args.labels.name, "n": n, "model": app.model_settings(args).describe(),
-        "hints": not args.no_hints, "few_shot": str(args.few_shot or "prompts/fewshot.yaml"),
+        "preparer": not args.no_preparer, "few_shot": str(args.few_shot or "prompts/fewshot.yaml"),
         "tool_accuracy": round(sum(r["tool_ok"] for r in results) / n, 4) if n else None,
         "argument_accuracy": round(sum(r["args_ok"] for r in results) / n, 4) if n else None,
         "price_cap_accuracy": round(sum(caps) / len(caps), 4) if caps else None, "price_cap_n": len(caps),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from tools.catalog_tools import search_catalog
-from tools.digest import digest
+from agent.models.prepare import aid_of
+from tools.hints import summary_line
 
 
 def search(ctx, **args):
@@ -34,7 +35,7 @@ def test_a_brand_the_shop_lacks_is_named(shop_context) -> None:
 def test_a_search_with_nothing_close_says_so(shop_context) -> None:
     out = search(shop_context(), query="snowmobile")
     assert out["results"] and out["weak"] is True and "closely matches 'snowmobile'" in out["note"]
-    assert digest("search_catalog", json.dumps(out)).startswith("Sorry, nothing here closely matches")
+    assert summary_line(aid_of(search_catalog), json.dumps(out)).startswith("Sorry, nothing here closely matches")
     assert "weak" not in search(shop_context(), query="wireless headphones")
     assert "weak" not in search(shop_context(), query="baby stroller")
 
@@ -47,7 +48,7 @@ def test_results_meet_every_limit_and_near_misses_come_apart(shop_context) -> No
     assert shoes["results"] == [] and shoes["alternatives"]
     assert all(a["misses"] == ["price ≤ 60"] and a["price"] > 60 and a["category"].endswith("Running Shoes")
                for a in shoes["alternatives"])  # the same kind of product, over the budget: not soft flasks
-    said = digest("search_catalog", json.dumps(shoes))
+    said = summary_line(aid_of(search_catalog), json.dumps(shoes))
     assert said.startswith("Sorry, I found no matching products. Close alternatives: ")
     assert f"({shoes['alternatives'][0]['id']}, " in said and "misses price ≤ 60" in said
     rated = search(shop_context(), query="headphones", min_rating=4.8, max_price=60)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tools.constraints import parse_constraints
+from tools.app import build_registry
 from tools.hints import ShoppingHints, search_phrase, value_hints
 from tools.lexicon import language, to_english
 from tools.resources import load_prompt_yaml
@@ -89,7 +90,7 @@ def test_money_with_no_readable_bound_raises_the_soft_guard_flag() -> None:
     assert c.found_money_but_no_bound and c.amounts == (Decimal("50"), Decimal("60"))
     assert not parse_constraints("headphones under $50").found_money_but_no_bound
     assert not parse_constraints("headphones").found_money_but_no_bound
-    hints = ShoppingHints()
+    hints = ShoppingHints(build_registry())
     assert hints.open_arguments("is there a kettle for about 40 dollars?") == {"max_price", "min_price"}
     assert hints.open_arguments("a kettle under 40 dollars") == frozenset()
     assert hints.constraints("is P0042 under $30?").max_price == Decimal("30")  # the id is not an amount

@@ -1,4 +1,5 @@
-"""The one-line result summaries the grammar protocol shows small models, built from real tool results."""
+"""The one-line result summaries the grammar protocol shows small models (each tool declares its own), built from
+real tool results."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from agent.models.llama import _until_loop
 from tools.resources import load_prompt_yaml as load_yaml
 from agent.tools import Approval, ToolContext
 from tools.app import build_registry
-from tools.digest import digest
 from tools.hints import ShoppingHints
+
+PREPARER = ShoppingHints(build_registry())  # summaries come from each tool's declared ToolAid
+digest = PREPARER.summary
 
 
 def run(ctx: ToolContext, name: str, **args) -> str:
@@ -46,7 +49,7 @@ def test_no_summary_for_errors_unknown_tools_or_other_shapes() -> None:
 
 
 def test_summaries_follow_results_and_the_examples_reply_with_them() -> None:
-    doc = GrammarDocument(load_yaml("fewshot.yaml"), hints=ShoppingHints())
+    doc = GrammarDocument(load_yaml("fewshot.yaml"), preparer=PREPARER)
     text, _ = doc.render([{"role": "user", "content": "hi"}], build_registry().specs())
     assert "\nSummary: I found 2: Brightleaf Glass Kettle" in text
     for ex in load_yaml("fewshot.yaml"):

@@ -1,69 +1,32 @@
-"""The grammar protocol's "Hints:" line and the shop's pre-parse that fills it (no model needed)."""
+"""The shop's step preparer (tools/hints.py): what it reads from a shopper line, the note the model sees, and
+the plan that narrows the grammar (no model needed)."""
 
 from __future__ import annotations
 
 import json
-from typing import Literal
 
 import numpy as np
 import pytest
 
 from agent.models.base import ToolCall
-from agent.models.grammar import (GrammarDocument, decision_gbnf, decision_schema, hinted_values, seen_values,
-                                  turn_numbers)
-from tools.resources import load_prompt_yaml as load_yaml
-from agent.tools import tool
+from agent.models.grammar import GrammarDocument, decision_schema
+from tools.app import build_registry
 from tools.hints import IntentIndex, ShoppingHints, search_phrase, value_hints
+from tools.resources import load_prompt_yaml as load_yaml
+
+REGISTRY = build_registry()
+SPECS = REGISTRY.specs()
 
 
-@tool
-def search_catalog(query: str, max_price: float | None = None):
-    """Search the product catalog."""
+def bag_of_words(texts: list[str]) -> np.ndarray:
+    """A stand-in embedder: normalised word counts over a tiny vocabulary."""
+    vocab = ["cart", "add", "remove", "compare", "reviews", "hello", "n", "show", "my", "details", "phones"]
+    rows = np.array([[t.lower().split().count(w) for w in vocab] for t in texts], dtype=float) + 1e-6
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
-@tool
-def get_product(product_id: str):
-    """One product's details."""
-
-
-SPECS = [search_catalog.spec(), get_product.spec()]
-FEW_SHOT = [{"user": "tell me about product 7", "call": {"tool": "get_product", "args": {"product_id": "7"}}},
-            {"user": "hi", "call": None, "reply": "Hello!"}]
-
-
-def fake_hints(text: str) -> str:
-    return "ids " + ", ".join(w for w in text.split() if w.isdigit()) if any(c.isdigit() for c in text) else "-"
-
-
-def test_hints_come_before_every_call_in_examples_and_live_turns():
-    doc = GrammarDocument(FEW_SHOT, hints=fake_hints)
-    text, step = doc.render([{"role": "user", "content": "is product 42 in stock?"}], SPECS)
-    assert step == "decide"
-    assert 'User: tell me about product 7\nHints: ids 7\nCall: {"tool": "get_product"' in text
-    assert "User: hi\nHints: -\nCall: {\"tool\": \"none\"}\nAssistant: Hello!" in text
-    assert text.endswith("User: is product 42 in stock?\nHints: ids 42\nCall:")
-    assert 'A "Hints:" line' in text  # the header explains the line only when hints are on
-
-
-def test_the_document_stays_append_only_with_hints():
-    doc = GrammarDocument(FEW_SHOT, hints=fake_hints)
-    user = {"role": "user", "content": "is product 42 in stock?"}
-    first, _ = doc.render([user], SPECS)
-    call = ToolCall("call_1", "get_product", '{"product_id": "42"}')
-    convo = [user, {"role": "assistant", "content": None, "tool_calls": [call.to_message()]},
-             {"role": "tool", "tool_call_id": "call_1", "content": "{}"}]
-    second, step = doc.render(convo, SPECS)
-    assert step == "reply" and second.startswith(first)
-    convo += [{"role": "assistant", "content": "In stock."}, {"role": "user", "content": "thanks"}]
-    third, _ = doc.render(convo, SPECS)
-    assert third.startswith(second) and third.endswith("User: thanks\nHints: -\nCall:")
-
-
-def test_without_hints_or_tools_there_is_no_hints_line():
-    text, _ = GrammarDocument(FEW_SHOT).render([{"role": "user", "content": "product 42"}], SPECS)
-    assert "Hints:" not in text
-    text, step = GrammarDocument(FEW_SHOT, hints=fake_hints).render([{"role": "user", "content": "product 42"}], [])
-    assert step == "reply" and "Hints:" not in text
+def shop(labelled: dict[str, list[str]], k: int = 2) -> ShoppingHints:
+    return ShoppingHints(REGISTRY, IntentIndex(labelled, bag_of_words, k=k))
 
 
 @pytest.mark.parametrize("text, hint", [
@@ -84,16 +47,20 @@ def test_without_hints_or_tools_there_is_no_hints_line():
     ("phones rated 4.5 stars or higher", "min_rating 4.5"),
     ("a case for my iPhone 12", "-"),
     ("hi", "-"),
+    ("add item 9 to the cart, quantity 2", 'ids "9"; count 2'),
+    ("add three of P61 to my cart", 'ids "P61"; count 3'),
+    ("description for item P30 please, casual tone, medium length", 'ids "P30"; tone "casual"; length "medium"'),
+    ("write copy for product 99, keep it short", 'ids "99"; length "short"'),
+    ("write a short, technical description of item P61", 'ids "P61"; tone "technical"; length "short"'),
+    ("sales copy for P140 in a luxury tone", 'ids "P140"; tone "luxury"'),
+    ("a one-liner for P5 please", 'ids "P5"; length "short"'),
+    ("Show me everything in the groceries category under $5", 'max_price 5; category "groceries"'),
+    ("browse the home decor section", 'category "home decor"'),
+    ("which category is P5 in?", 'ids "P5"'),
+    ("is this the same category?", "-"),
 ])
-def test_value_hints_read_ids_prices_and_counts(text, hint):
+def test_value_hints_read_ids_bounds_counts_categories_tone_and_length(text, hint):
     assert value_hints(text) == hint
-
-
-def bag_of_words(texts: list[str]) -> np.ndarray:
-    """A stand-in embedder: normalised word counts over a tiny vocabulary."""
-    vocab = ["cart", "add", "remove", "compare", "reviews", "hello", "n"]
-    rows = np.array([[t.lower().split().count(w) for w in vocab] for t in texts], dtype=float) + 1e-6
-    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
 def test_the_likely_tool_comes_from_the_nearest_labelled_lines_with_ids_masked():
@@ -101,9 +68,71 @@ def test_the_likely_tool_comes_from_the_nearest_labelled_lines_with_ids_masked()
                          "compare_products": ["compare 1 and 2", "compare P4 and P5"],
                          "none": ["hello", "hello there"]}, bag_of_words, k=2)
     assert index.nearest("compare P77 and P78") == "compare_products"
-    hints = ShoppingHints(index)
-    assert hints("add P12 to cart") == 'ids "P12"; likely add_to_cart'
-    assert hints("hello") == "likely none"
+    hints = ShoppingHints(REGISTRY, index)
+    assert hints.note("add P12 to cart") == 'ids "P12"; likely add_to_cart'
+    assert hints.note("hello") == "likely none"
+
+
+def test_ids_narrow_the_likely_tool_and_a_bound_without_ids_means_a_search():
+    hints = shop({"add_to_cart": ["add N to cart"], "view_cart": ["show my cart", "what is in my cart"],
+                  "search_catalog": ["show me hello"]})
+    assert hints.note("show my cart") == "likely view_cart"
+    assert hints.note("show my cart P4") == 'ids "P4"; likely add_to_cart'  # the only id-taking tool it knows
+    assert hints.note("show my cart under $5") == 'max_price 5; query "my cart"; likely search_catalog'
+    assert hints.prepare([{"role": "user", "content": "show my cart under $5"}], SPECS).tool == "search_catalog"
+
+
+def test_the_plan_pins_stated_bounds_and_leaves_out_the_filters_nobody_stated():
+    hints = shop({"search_catalog": ["phones"], "none": ["hello"]})
+    line = "phones rated 4.5 or better, under 300"
+    plan = hints.prepare([{"role": "user", "content": line}], SPECS)
+    assert plan.pins["search_catalog"] == {"max_price": (300.0,), "min_rating": (4.5,)}
+    schema = decision_schema(SPECS, [4.5, 300.0], plan)
+    args = next(c["properties"]["args"] for c in schema["anyOf"]
+                if c["properties"]["tool"].get("const") == "search_catalog")
+    assert args["properties"]["max_price"] == {"enum": [300]} and args["properties"]["min_rating"] == {"enum": [4.5]}
+    assert {"brand", "category", "in_stock", "min_price"}.isdisjoint(args["properties"])  # never invented
+    assert {"max_price", "min_rating"} <= set(args["required"])
+    # a count pins the cart's quantity; a tone the description's
+    plan = hints.prepare([{"role": "user", "content": "add three of P61 to my cart"}], SPECS)
+    assert plan.pins["add_to_cart"] == {"product_id": ("P61",), "quantity": (3,)}
+    plan = hints.prepare([{"role": "user", "content": "sales copy for P140 in a luxury tone"}], SPECS)
+    assert plan.pins["write_description"] == {"product_id": ("P140",), "tone": ("luxury",)}
+
+
+def after(call: ToolCall, result: object) -> list[dict]:
+    return [{"role": "assistant", "content": None, "tool_calls": [call.to_message()]},
+            {"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)}]
+
+
+def test_ids_come_from_the_conversation_and_never_from_the_examples():
+    hints = shop({"add_to_cart": ["add N to cart"], "none": ["hello"]})
+    convo = [{"role": "user", "content": "headphones please"},
+             *after(ToolCall("call_1", "search_catalog", '{"query": "headphones"}'),
+                    {"results": [{"id": "P0001", "title": "A"}, {"id": "P0002", "title": "B"}]}),
+             {"role": "assistant", "content": "Two."}, {"role": "user", "content": "tell me about product 7"},
+             {"role": "assistant", "content": "Sorry."}, {"role": "user", "content": "add one to the cart"}]
+    plan = hints.prepare(convo, SPECS)
+    assert plan.shown["add_to_cart"] == {"product_id": ("P0001", "P0002", "7")}
+    assert plan.shown["compare_products"] == {"product_ids": ("P0001", "P0002", "7")}
+    assert "search_catalog" not in [n for n, s in plan.shown.items() if s]  # it takes no id
+    # a fresh conversation has shown nothing, whatever the few-shot examples name: no id can be chosen
+    fresh = [{"role": "user", "content": "i am looking for 10 pounds of sea salt"}]
+    doc = GrammarDocument(load_yaml("fewshot.yaml"), preparer=hints)
+    assert 'ids "' in doc.render(fresh, SPECS)[0]  # the examples' notes name ids…
+    plan = doc.plan(fresh, SPECS)
+    assert plan.shown["get_product"] == {"product_id": ()}  # …but they are not this conversation's
+    tools = [c["properties"]["tool"]["const"] for c in decision_schema(SPECS, [10.0], plan)["anyOf"]]
+    assert "get_product" not in tools and "add_to_cart" not in tools and "recommend_products" in tools
+
+
+def test_a_likely_tool_settles_the_choice_among_the_tools_the_labelled_lines_know():
+    hints = shop({"get_product": ["details of N"], "none": ["hello"]})
+    plan = hints.prepare([{"role": "user", "content": "details of P4"}], SPECS)
+    assert plan.tool == "get_product" and plan.settles == {"get_product", "none"}
+    names = [s["function"]["name"] for s in SPECS]
+    assert "get_product" in plan.available(names) and "search_catalog" in plan.available(names)  # unknown: kept
+    assert hints.knows("get_product") and not hints.knows("track_order")
 
 
 def test_the_few_shot_bank_covers_every_tool_and_no_tool():
@@ -112,190 +141,12 @@ def test_the_few_shot_bank_covers_every_tool_and_no_tool():
     assert called >= {"search_catalog", "get_product", "get_user_history", "recommend_products", "compare_products",
                       "summarize_reviews", "write_description", "view_cart", "add_to_cart", "remove_from_cart"}
     assert sum(ex["call"] is None for ex in bank) >= 6
-    for ex in bank:  # every id and number an example passes is one its Hints: line offers to copy
+    for ex in bank:  # every id an example passes is one its Hints: line offers to copy
         if ex["call"]:
-            args = json.dumps(ex["call"]["args"])
-            for pid in [v for k, v in ex["call"]["args"].items() if k in ("product_id", "based_on")] + \
-                    ex["call"]["args"].get("product_ids", []):
+            args = ex["call"]["args"]
+            for pid in [v for k, v in args.items() if k in ("product_id", "based_on")] + args.get("product_ids", []):
                 if pid != "history":
                     assert f'"{pid}"' in value_hints(ex["user"]), (ex["user"], args)
-
-
-@tool
-def add_to_cart(product_id: str, quantity: int | None = None):
-    """Put a product in the cart."""
-
-
-def _args(schema: dict, name: str) -> dict:
-    return next(c["properties"]["args"]["properties"] for c in schema["anyOf"]
-                if c["properties"]["tool"].get("const") == name)
-
-
-def test_optional_numbers_come_only_from_the_turn():
-    doc = 'x\nUser: under $50 please\nCall: {}\n\nUser: add 3 of product 42, or 1,299.5?\nHints: ids "42"\nCall:'
-    numbers = turn_numbers(doc)
-    assert numbers == [3.0, 42.0, 1299.5]  # the earlier turn's 50 is not offered
-    schema = decision_schema([search_catalog.spec(), add_to_cart.spec()], numbers)
-    assert _args(schema, "search_catalog")["max_price"] == {"enum": [3, 42, 1299.5]}
-    assert _args(schema, "add_to_cart")["quantity"] == {"enum": [3, 42]}  # integers only
-    schema = decision_schema([search_catalog.spec(), add_to_cart.spec()], [])
-    assert set(_args(schema, "search_catalog")) == {"query"} and set(_args(schema, "add_to_cart")) == {"product_id"}
-
-
-def test_governed_arguments_take_only_the_value_the_hints_name():
-    doc = "x\nUser: phones rated 4.5 or better, under 300\nHints: max_price 300; min_rating 4.5; count 2\nCall:"
-    assert hinted_values(doc) == {"max_price": 300.0, "min_rating": 4.5, "count": 2.0}
-
-    @tool
-    def search(query: str, max_price: float | None = None, min_rating: float | None = None,
-               brand: str | None = None, limit: int | None = None):
-        """Search."""
-
-    schema = decision_schema([search.spec()], turn_numbers(doc), hinted_values(doc),
-                             governed={"max_price", "min_rating", "brand"})
-    args = _args(schema, "search")
-    assert args["max_price"] == {"enum": [300]} and args["min_rating"] == {"enum": [4.5]}
-    assert "brand" not in args  # governed, and the hints gave no brand
-    required = next(c for c in schema["anyOf"] if c["properties"]["tool"].get("const") == "search")[
-        "properties"]["args"]["required"]
-    assert required == ["query", "max_price", "min_rating"]
-    assert args["limit"] == {"enum": [2, 300]}  # not governed: any integer written in the turn
-    gbnf = decision_gbnf([search.spec()], turn_numbers(doc), hinted_values(doc), governed={"brand"})
-    assert "root ::=" in gbnf
-
-
-def test_the_shop_hints_govern_filters_the_search_tool_parses_from_the_query():
-    doc = GrammarDocument([], hints=ShoppingHints(IntentIndex({"none": ["hi"]}, bag_of_words)))
-    assert {"max_price", "min_rating", "brand", "category"} <= doc.governed
-    assert GrammarDocument([]).governed == frozenset()
-
-
-@tool
-def recommend(based_on: str = "history", limit: int = 5):
-    """Recommendations."""
-
-
-@tool
-def compare(product_ids: list[str]):
-    """Compare products."""
-
-
-@tool
-def describe(product_id: str, tone: str = "neutral", length: Literal["short", "medium", "long"] = "medium"):
-    """Write a description."""
-
-
-BOUND = {"product_id": "ids", "product_ids": "ids", "based_on": "ids", "limit": "count", "tone": "tone",
-         "length": "length"}
-
-
-def _required(schema: dict, name: str) -> list[str]:
-    return next(c for c in schema["anyOf"] if c["properties"]["tool"].get("const") == name)[
-        "properties"]["args"]["required"]
-
-
-def test_hinted_values_read_numbers_and_quoted_lists():
-    doc = 'x\nUser: 3 like P88 and 7, casual tone\nHints: ids "P88", "7"; count 3; tone "casual"; likely x\nCall:'
-    assert hinted_values(doc) == {"ids": ["P88", "7"], "count": 3.0, "tone": ["casual"]}
-
-
-def test_bound_arguments_are_pinned_to_the_hinted_values_and_required():
-    doc = 'x\nUser: give me 3 alternatives to product 88\nHints: ids "88"; count 3\nCall:'
-    schema = decision_schema([recommend.spec(), compare.spec(), describe.spec()], turn_numbers(doc),
-                             hinted_values(doc), bound=BOUND)
-    assert _args(schema, "recommend") == {"based_on": {"enum": ["88"]}, "limit": {"enum": [3]}}
-    assert _required(schema, "recommend") == ["based_on", "limit"]  # "history" is no longer a way out
-    assert _args(schema, "compare")["product_ids"]["items"] == {"enum": ["88"]}
-    assert _args(schema, "describe")["product_id"] == {"enum": ["88"]}
-
-
-def test_a_string_pinned_inside_an_enum_keeps_only_allowed_values():
-    doc = 'x\nUser: short and fun, P3\nHints: ids "P3"; tone "fun"; length "short"\nCall:'
-    schema = decision_schema([describe.spec()], turn_numbers(doc), hinted_values(doc), bound=BOUND)
-    assert _args(schema, "describe") == {"product_id": {"enum": ["P3"]}, "tone": {"enum": ["fun"]},
-                                         "length": {"enum": ["short"]}}
-    doc = 'x\nUser: P3\nHints: ids "P3"; length "huge"\nCall:'  # not one of the enum's values: left free
-    schema = decision_schema([describe.spec()], turn_numbers(doc), hinted_values(doc), bound=BOUND)
-    assert _args(schema, "describe")["length"]["enum"] == ["short", "medium", "long"]
-
-
-def test_without_a_hinted_value_a_bound_argument_stays_free():
-    doc = "x\nUser: add the first one\nHints: -\nCall:"
-    schema = decision_schema([recommend.spec(), describe.spec()], turn_numbers(doc), hinted_values(doc),
-                             bound=BOUND)
-    # any string: an id from an earlier result may be used; no number was written, so no limit is offered
-    assert _args(schema, "recommend") == {"based_on": {"type": "string"}}
-    assert _required(schema, "describe") == ["product_id"]
-    # governed and bound: tone comes from the hints or not at all
-    schema = decision_schema([describe.spec()], turn_numbers(doc), hinted_values(doc),
-                             governed={"tone", "length"}, bound=BOUND)
-    assert set(_args(schema, "describe")) == {"product_id"}
-
-
-@pytest.mark.parametrize("text, hint", [
-    ("add item 9 to the cart, quantity 2", 'ids "9"; count 2'),
-    ("add three of P61 to my cart", 'ids "P61"; count 3'),
-    ("description for item P30 please, casual tone, medium length", 'ids "P30"; tone "casual"; length "medium"'),
-    ("write copy for product 99, keep it short", 'ids "99"; length "short"'),
-    ("write a short, technical description of item P61", 'ids "P61"; tone "technical"; length "short"'),
-    ("sales copy for P140 in a luxury tone", 'ids "P140"; tone "luxury"'),
-    ("a one-liner for P5 please", 'ids "P5"; length "short"'),
-    ("how long is the warranty on P82", 'ids "P82"'),
-    ("Show me everything in the groceries category under $5", 'max_price 5; category "groceries"'),
-    ("browse the home decor section", 'category "home decor"'),
-    ("which category is P5 in?", 'ids "P5"'),
-    ("is this the same category?", "-"),
-])
-def test_value_hints_read_quantities_categories_tone_and_length(text, hint):
-    assert value_hints(text) == hint
-
-
-def test_ids_narrow_the_likely_tool_and_a_bound_without_ids_means_a_search():
-    index = IntentIndex({"add_to_cart": ["add N to cart"], "view_cart": ["show my cart", "what is in my cart"],
-                         "search_catalog": ["show me hello"]}, bag_of_words, k=2)
-    hints = ShoppingHints(index)
-    assert hints("show my cart") == "likely view_cart"
-    assert hints("show my cart P4") == 'ids "P4"; likely add_to_cart'  # the only id-taking tool it knows
-    assert hints("show my cart under $5") == 'max_price 5; query "my cart"; likely search_catalog'
-    assert ShoppingHints.bindings["based_on"] == "ids" and "tone" in ShoppingHints.arguments
-
-
-def test_ids_come_from_the_conversation_or_the_tool_cannot_be_chosen():
-    live = ('User: headphones please\nHints: -\nCall: {"tool": "search"}\n'
-            'Result: {"results":[{"id":"P0001","title":"A"},{"id":"P0002","title":"B"}]}\nAssistant: Two.\n\n'
-            'User: tell me about product 7\nHints: ids "7"\nCall: {}\n\nUser: add the first one\nHints: -\nCall:')
-    seen = seen_values(live, {"ids": ("id", "product_id")})
-    assert seen == {"ids": ["P0001", "P0002", "7"]}
-    doc = "x\n" + live
-    schema = decision_schema([recommend.spec(), describe.spec()], turn_numbers(doc), hinted_values(doc),
-                             bound=BOUND, seen=seen)
-    assert _args(schema, "describe")["product_id"] == {"enum": ["P0001", "P0002", "7"]}
-    # an optional id keeps its default as a choice, written out
-    assert _args(schema, "recommend")["based_on"] == {"enum": ["P0001", "P0002", "7", "history"]}
-    assert _required(schema, "recommend") == ["based_on"]
-    fresh = "x\nUser: i am looking for 10 pounds of sea salt\nHints: -\nCall:"
-    schema = decision_schema([recommend.spec(), describe.spec(), search_catalog.spec()], turn_numbers(fresh),
-                             hinted_values(fresh), bound=BOUND, seen={"ids": []})
-    tools = [c["properties"]["tool"]["const"] for c in schema["anyOf"]]
-    assert tools == ["recommend", "search_catalog", "none"]  # no id anywhere: describe(product_id) is impossible
-    assert _args(schema, "recommend")["based_on"] == {"enum": ["history"]}
-
-
-def test_the_document_reports_ids_seen_after_its_examples_only():
-    hints = ShoppingHints(IntentIndex({"none": ["hi"]}, bag_of_words))
-    doc = GrammarDocument(FEW_SHOT, hints=hints)
-    user = {"role": "user", "content": "hello"}
-    text, _ = doc.render([user], SPECS)
-    assert 'ids "7"' in text  # the example's hint: not an id of this conversation
-    assert doc.seen(text) == {"ids": []}
-    call = ToolCall("call_1", "search_catalog", '{"query": "x"}')
-    convo = [user, {"role": "assistant", "content": None, "tool_calls": [call.to_message()]},
-             {"role": "tool", "tool_call_id": "call_1", "content": '{"results": [{"id": "P9"}]}'},
-             {"role": "assistant", "content": "One."}, {"role": "user", "content": "add it"}]
-    text, _ = doc.render(convo, SPECS)
-    assert doc.seen(text) == {"ids": ["P9"]}
-    plain = GrammarDocument(FEW_SHOT, hints=fake_hints)  # hints without result_keys: ids are not tracked
-    assert plain.seen(plain.render(convo, SPECS)[0]) is None
 
 
 @pytest.mark.parametrize("text, phrase", [
@@ -312,38 +163,74 @@ def test_the_search_phrase_is_the_shoppers_words_without_opener_or_bounds(text, 
     assert search_phrase(text) == phrase
 
 
-def test_search_hints_carry_the_phrase_and_the_examples_copy_it():
-    index = IntentIndex({"search_catalog": ["looking for shoes"], "none": ["hello"]}, bag_of_words, k=1)
-    hints = ShoppingHints(index)
-    assert hints("I need a phone case under $20") == 'max_price 20; query "phone case"; likely search_catalog'
-    assert "query" not in hints("hello")  # only a search gets a query hint
+def test_search_notes_carry_the_phrase_and_the_examples_copy_it():
+    hints = shop({"search_catalog": ["looking for shoes"], "none": ["hello"]}, k=1)
+    assert hints.note("I need a phone case under $20") == 'max_price 20; query "phone case"; likely search_catalog'
+    assert "query" not in hints.note("hello")  # only a search gets a query note
     for ex in load_yaml("fewshot.yaml"):  # the bank teaches copying it
         if ex["call"] and ex["call"]["tool"] == "search_catalog":
             assert ex["call"]["args"]["query"] == search_phrase(ex["user"]), ex["user"]
 
 
-def test_hints_that_decide_leave_the_model_their_tool_or_none():
-    class Deciding:
-        decides = "likely"
+SHOWN = [{"role": "user", "content": "kettles please"},
+         *after(ToolCall("call_1", "search_catalog", '{"query": "kettles"}'), {"results": [
+             {"id": "P0129", "title": "Brewhaus Crema Gooseneck Kettle", "price": 59.0, "rating": 4.1},
+             {"id": "P0156", "title": "Kettlewright Classic Kettle", "price": 34.5, "rating": 4.7},
+             {"id": "P0201", "title": "Ember & Bean Drip Coffee Maker", "price": 89.0, "rating": 3.9}]}),
+         {"role": "assistant", "content": "I found 3."}]
 
-        def __call__(self, text: str) -> str:
-            return {"is P4 in stock?": 'ids "P4"; likely get_product', "hi": "likely none",
-                    "x": "likely write_description"}.get(text, "-")
 
-    doc = GrammarDocument(FEW_SHOT, hints=Deciding())
+@pytest.mark.parametrize("line, tool, arg, ids", [
+    ("compare the first two", "compare_products", "product_ids", ("P0129", "P0156")),
+    ("add the cheaper one to my cart", "add_to_cart", "product_id", ("P0156",)),
+    ("what do reviewers say about the best rated one?", "summarize_reviews", "product_id", ("P0156",)),
+    ("put the Kettlewright one in my cart", "add_to_cart", "product_id", ("P0156",)),
+    ("tell me more about the coffee maker", "get_product", "product_id", ("P0201",)),
+    ("and the last one?", "get_product", "product_id", ("P0201",)),
+    ("compare those", "compare_products", "product_ids", ("P0129", "P0156", "P0201")),
+])
+def test_references_to_shown_items_pin_their_ids(line, tool, arg, ids):
+    hints = shop({"get_product": ["tell me more about N"], "add_to_cart": ["add N to my cart"], "none": ["hello"]})
+    plan = hints.prepare([*SHOWN, {"role": "user", "content": line}], SPECS)
+    assert plan.pins[tool][arg] == ids
 
-    def names(text: str) -> list[str]:
-        rendered, _ = doc.render([{"role": "user", "content": text}], SPECS)
-        return [t["function"]["name"] for t in doc.choices(rendered, SPECS)]
 
-    assert names("is P4 in stock?") == ["get_product"]
-    assert names("hi") == []  # only "none" is left in the grammar
-    assert names("x") == names("no hint") == ["search_catalog", "get_product"]  # unknown tool / no hint: all
-    rendered, _ = GrammarDocument(FEW_SHOT, hints=fake_hints).render([{"role": "user", "content": "hi"}], SPECS)
-    assert GrammarDocument(FEW_SHOT, hints=fake_hints).choices(rendered, SPECS) == SPECS  # hints that don't decide
-    tools = [c["properties"]["tool"]["const"] for c in decision_schema([])["anyOf"]]
-    assert tools == ["none"]
-    Deciding.knows = lambda self, name: name != "search_catalog"  # a tool added after the labelled lines
-    assert names("is P4 in stock?") == ["search_catalog", "get_product"] and names("hi") == ["search_catalog"]
-    shop = ShoppingHints(IntentIndex({"get_product": ["details of N"], "none": ["hi"]}, bag_of_words))
-    assert shop.knows("get_product") and not shop.knows("track_order")
+def test_a_reference_needs_something_shown_and_a_search_for_named_words_stays_a_search():
+    hints = shop({"search_catalog": ["show me kettles"], "none": ["hello"]})
+    assert hints.reference([{"role": "user", "content": "compare the first two"}]) is None  # nothing shown yet
+    plan = hints.prepare([*SHOWN, {"role": "user", "content": "show me coffee maker deals"}], SPECS)
+    assert plan.tool == "search_catalog" and "product_id" not in plan.pins["add_to_cart"]
+
+
+def test_replies_are_composed_from_the_result_the_record_and_the_scope():
+    hints = shop({"get_product": ["tell me more about N"], "none": ["hello", "what's the capital of France?"]})
+    record = {"id": "P0002", "title": "Sonique Aria", "price": 179.99, "currency": "USD", "in_stock": True,
+              "attributes": {"battery_life": "28 h", "color": "black"}}
+    turn = [{"role": "user", "content": "what's the battery life of P0002?"},
+            *after(ToolCall("call_1", "get_product", '{"product_id": "P0002"}'), record)]
+    reply = hints.compose(turn)
+    assert reply.startswith("Sonique Aria (P0002): battery life 28 h.") and "$179.99" in reply
+    declined = [{"role": "user", "content": "add P0002"}, {"role": "assistant", "content": None, "tool_calls": [
+        ToolCall("call_1", "add_to_cart", "{}").to_message()]},
+        {"role": "tool", "tool_call_id": "call_1", "content": "The user declined this action. Do not retry."}]
+    assert hints.compose(declined).startswith("Okay, I did not do that")
+    out = hints.compose([{"role": "user", "content": "what's the capital of France?"}])
+    assert out.startswith("Sorry, that is outside") and "find products" in out
+    assert hints.compose([{"role": "user", "content": "hello"}]) == "Hello! What are you shopping for today?"
+
+
+def test_a_product_named_but_not_shown_is_looked_up_then_acted_on():
+    hints = shop({"add_to_cart": ["put the N in my cart", "add N to my cart"], "search_catalog": ["show me kettles"],
+                  "none": ["hello"]})
+    line = {"role": "user", "content": "put the Ember & Bean coffee in my cart"}
+    first = hints.prepare([line], SPECS)
+    assert first.tool == "search_catalog" and first.pins["search_catalog"]["query"] == ("Ember & Bean coffee",)
+    found = after(ToolCall("call_1", "search_catalog", '{"query": "Ember & Bean coffee"}'),
+                  {"results": [{"id": "P0160", "title": "Ember & Bean House Blend Coffee"}, {"id": "P0161"}]})
+    second = hints.prepare([line, *found], SPECS)
+    assert second.tool == "add_to_cart" and second.pins["add_to_cart"] == {"product_id": ("P0160",)}
+    done = [line, *found, *after(ToolCall("call_2", "add_to_cart", '{"product_id": "P0160"}'), {"added": 1})]
+    assert hints.prepare(done, SPECS).tool is None  # one follow-up, then the reply
+    plain = [{"role": "user", "content": "show me kettles"}, *found]
+    assert hints.prepare(plain, SPECS).tool is None  # a search on its own asks for nothing more
+    assert hints.prepare([{"role": "user", "content": "add it to my cart"}], SPECS).tool == "add_to_cart"

@@ -14,8 +14,10 @@ from pydantic import BaseModel, Field
 
 from tools import app
 from agent.models.base import ContextOverflow, ModelError, TextDelta, ToolCall, Usage
-from agent.models.grammar import GrammarDocument, decision_gbnf, decision_schema, signature
+from agent.models.grammar import decision_gbnf
+from agent.models.prepare import StepPlan
 from agent.tools import tool
+from test_grammar import add_lines
 
 
 @tool
@@ -65,92 +67,6 @@ QWEN_TEMPLATE = """{%- if tools %}
 def after_call(call: ToolCall, result: Any) -> list[dict[str, Any]]:
     return [{"role": "assistant", "content": None, "tool_calls": [call.to_message()]},
             {"role": "tool", "tool_call_id": call.id, "content": json.dumps(result, separators=(",", ":"))}]
-
-
-# --- the document and schema, without a model ---------------------------------------------------
-
-def test_document_is_append_only_across_steps():
-    doc = GrammarDocument(FEW_SHOT)
-    first, step = doc.render([SYSTEM, EARBUDS], SPECS)
-    assert step == "decide" and first.endswith("User: Find me wireless earbuds under $50\nCall:")
-    call = ToolCall("call_1", "search_catalog", '{"query": "wireless earbuds", "max_price": 50}')
-    convo = [SYSTEM, EARBUDS, *after_call(call, [{"id": "P1", "price": 39}])]
-    second, step = doc.render(convo, SPECS)
-    assert step == "reply" and second.startswith(first)
-    assert second.endswith('Call: {"tool": "search_catalog", "args": {"query": "wireless earbuds", "max_price": 50}}\n'
-                           'Result: [{"id":"P1","price":39}]\nAssistant:')
-    convo += [{"role": "assistant", "content": "P1 costs $39."}, {"role": "user", "content": "thanks"}]
-    third, step = doc.render(convo, SPECS)
-    assert step == "decide" and third.startswith(second + " P1 costs $39.\n\nUser: thanks\nCall:")
-
-
-def test_document_skips_examples_for_missing_tools_and_clips_results():
-    doc = GrammarDocument(FEW_SHOT, result_chars=20)
-    text, _ = doc.render([EARBUDS], SPECS)
-    assert "compare P1 and P2" not in text and "running shoes" in text
-    assert "- search_catalog(query: string, max_price?: number, sort?: \"relevance\" | \"price\"): Search" in text
-    call = ToolCall("call_1", "get_product", '{"product_id": "P1"}')
-    text, _ = doc.render([EARBUDS, *after_call(call, {"description": "x" * 100})], SPECS)
-    assert 'Result: {"description":"xxxx …(truncated)\nAssistant:' in text
-
-
-def test_an_example_may_show_a_result_and_the_answer_to_it():
-    example = {"user": "tell me about P0042", "call": {"tool": "get_product", "args": {"product_id": "P0042"}},
-               "result": {"id": "P0042", "price": 34.0}, "reply": "P0042 costs $34.00."}
-    text, _ = GrammarDocument([example]).render([EARBUDS], SPECS)
-    assert ('User: tell me about P0042\nCall: {"tool": "get_product", "args": {"product_id": "P0042"}}\n'
-            'Result: {"id":"P0042","price":34.0}\nAssistant: P0042 costs $34.00.\n\n') in text
-
-
-def test_more_calls_per_turn_decide_again_after_a_result():
-    doc = GrammarDocument([], max_calls_per_turn=2)
-    call = ToolCall("call_1", "get_product", '{"product_id": "P1"}')
-    text, step = doc.render([EARBUDS, *after_call(call, {})], SPECS)
-    assert step == "decide" and text.endswith("Result: {}\nCall:")
-
-
-def test_broken_arguments_are_shown_back_as_written():
-    call = ToolCall("call_1", "get_product", '{"product_id": P1')
-    text, _ = GrammarDocument([]).render([EARBUDS, *after_call(call, "bad JSON")], SPECS)
-    assert 'Call: {"tool": "get_product", "args": {"product_id": P1}' in text
-
-
-def test_without_tools_every_step_is_a_reply():
-    text, step = GrammarDocument(FEW_SHOT).render([SYSTEM, EARBUDS], [])
-    assert step == "reply" and text.endswith("User: Find me wireless earbuds under $50\nAssistant:")
-    assert "Call:" not in text and "running shoes" not in text and "User: hi there!" in text
-
-
-def test_decision_grammar_starts_with_a_space_and_caps_digit_runs():
-    gbnf = decision_gbnf(SPECS).splitlines()
-    assert 'root ::= " " decision' in gbnf
-    assert "integral-part ::= [0-9] | [1-9] [0-9]{1,8}" in gbnf
-
-
-class Line(BaseModel):
-    product_id: str = Field(pattern="P[0-9]+", description="unanchored: dropped from the grammar")
-    quantity: Annotated[int, Field(ge=1)] = 1
-
-
-@tool
-def add_lines(lines: list[Line]):
-    """Add several products to the cart."""
-
-
-def test_nested_argument_models_keep_their_definitions():
-    schema = decision_schema([add_lines.spec(), *SPECS])
-    assert set(schema["$defs"]) == {"add_lines__Line"}
-    assert "pattern" not in json.dumps(schema) and "minimum" not in json.dumps(schema)
-    gbnf = decision_gbnf([add_lines.spec(), *SPECS])
-    assert '"\\"product_id\\""' in gbnf and '"\\"quantity\\""' in gbnf
-
-
-def test_decision_schema_is_a_union_with_none():
-    schema = decision_schema(SPECS)
-    tools = [alt["properties"]["tool"]["const"] for alt in schema["anyOf"]]
-    assert tools == ["search_catalog", "get_product", "none"]
-    assert "title" not in json.dumps(schema) and "default" not in json.dumps(schema)
-    assert signature(SPECS[1]) == "get_product(product_id: string)"
 
 
 # --- the real embedded model --------------------------------------------------------------------
@@ -211,7 +127,7 @@ def test_lazy_grammar_decodes_the_same_tokens_as_llama_cpps_grammar_sampler(mode
 
 @pytest.mark.model
 def test_count_tokens_matches_the_prompt(model, decision):
-    assert model.count_tokens([SYSTEM, EARBUDS]) == decision[0][-1].prompt_tokens
+    assert model.count_tokens([SYSTEM, EARBUDS], SPECS) == decision[0][-1].prompt_tokens
 
 
 @pytest.mark.model
@@ -235,16 +151,39 @@ def recommend_products(based_on: str = "history", limit: int = 5):
     """Recommendations from the shopper's history or related to a product."""
 
 
-def id_and_count_hints(text: str) -> str:
-    """A pre-parse of the kind tools/hints.py makes: ids and a count, as `name value` pairs."""
-    ids = [w.strip("?,.") for w in text.split() if w.strip("?,.").upper().startswith("P")
-           and w.strip("?,.")[1:].isdigit()]
-    count = next((w for w in text.split() if w.isdigit()), None)
-    parts = (['ids ' + ", ".join(f'"{i}"' for i in ids)] if ids else []) + ([f"count {count}"] if count else [])
-    return "; ".join(parts) or "-"
+class IdsAndCount:
+    """A preparer of the kind tools/hints.py is: P-ids and a count, noted and pinned; counts its calls."""
 
+    summarizes = False
 
-id_and_count_hints.bindings = {"based_on": "ids", "limit": "count"}  # type: ignore[attr-defined]
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def _read(self, text: str) -> tuple[list[str], int | None]:
+        ids = [w.strip("?,.") for w in text.split() if w.strip("?,.").upper().startswith("P")
+               and w.strip("?,.")[1:].isdigit()]
+        count = next((int(w) for w in text.split() if w.isdigit()), None)
+        return ids, count
+
+    def note(self, text: str) -> str:
+        self.calls += 1
+        ids, count = self._read(text)
+        parts = (['ids ' + ", ".join(f'"{i}"' for i in ids)] if ids else []) + ([f"count {count}"] if count else [])
+        return "; ".join(parts) or "-"
+
+    def summary(self, tool: str | None, result: str) -> str:
+        self.calls += 1
+        return ""
+
+    def prepare(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> StepPlan:
+        self.calls += 1
+        ids, count = self._read(str(messages[-1]["content"]))
+        pins = {"based_on": tuple(ids)} if ids else {}
+        return StepPlan(pins={"recommend_products": {**pins, **({"limit": (count,)} if count else {})}})
+
+    def compose(self, messages: list[dict[str, Any]]) -> str | None:
+        self.calls += 1
+        return None
 
 
 @pytest.mark.model
@@ -256,7 +195,7 @@ def test_hinted_values_pin_the_real_models_arguments():
     few_shot = [{"user": "recommend something for me",
                  "call": {"tool": "recommend_products", "args": {"based_on": "history"}}}]
     pinned = LlamaCppModel(embedded_model_path(app.home() / "models"), n_ctx=1024, few_shot=few_shot, max_tokens=32,
-                           hints=id_and_count_hints)
+                           preparer=IdsAndCount())
     chunks = list(pinned.stream([SYSTEM, {"role": "user", "content": "give me 3 alternatives to P51"}],
                                 [recommend_products.spec()]))
     call = next(c for c in chunks if isinstance(c, ToolCall))
@@ -369,6 +308,9 @@ def _tensor_infos_size(f, n_tensors: int) -> int:
     return size
 
 
+NATIVE_PREPARER = IdsAndCount()
+
+
 @pytest.fixture(scope="module")
 def native_model(tmp_path_factory):
     from agent.models.embedded import embedded_model_path
@@ -376,7 +318,7 @@ def native_model(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("gguf") / "gemma-qwen-template.gguf"
     with_chat_template(embedded_model_path(app.home() / "models"), out, QWEN_TEMPLATE)
-    return LlamaCppModel(out, n_ctx=2048, max_tokens=4)
+    return LlamaCppModel(out, n_ctx=2048, max_tokens=4, preparer=NATIVE_PREPARER)
 
 
 @pytest.mark.model
@@ -395,6 +337,7 @@ def test_native_protocol_is_detected_and_renders_the_ggufs_template(native_model
 def test_native_protocol_streams_a_step(native_model):
     chunks = list(native_model.stream([SYSTEM, EARBUDS], SPECS))
     usage = chunks[-1]
-    assert isinstance(usage, Usage) and usage.prompt_tokens == native_model.count_tokens([SYSTEM, EARBUDS])
+    assert isinstance(usage, Usage) and usage.prompt_tokens == native_model.count_tokens([SYSTEM, EARBUDS], SPECS)
     assert 0 < usage.completion_tokens <= 5
     assert all(isinstance(c, (TextDelta, ToolCall)) for c in chunks[:-1])
+    assert NATIVE_PREPARER.calls == 0  # a model driven by its own tool template runs no preparer at all

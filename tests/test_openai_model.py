@@ -190,3 +190,41 @@ def test_a_slow_server_times_out(stub):
     server.replies = [("sleep", 3)]
     with pytest.raises(ModelTimeout):  # the 0.5 s limit, not the server's 3 s, ends the request
         list(OpenAIModel("m", url, timeout=0.5, max_retries=0).stream(HELLO, []))
+
+
+class _Counting:
+    """A step preparer that only counts its calls."""
+
+    summarizes = True
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def note(self, text):
+        self.calls += 1
+        return "ids 1"
+
+    def summary(self, tool, result):
+        self.calls += 1
+        return "summary"
+
+    def prepare(self, messages, tools):
+        from agent.models.prepare import StepPlan
+
+        self.calls += 1
+        return StepPlan()
+
+    def compose(self, messages):
+        self.calls += 1
+        return "composed"
+
+
+def test_a_model_on_the_openai_protocol_runs_no_step_preparer(stub):
+    from agent.models import ModelSettings, load_model
+
+    server, url = stub
+    server.replies = [("sse", [{"content": "ok", "finish_reason": "stop"}])]
+    preparer = _Counting()
+    model = load_model(ModelSettings(model="m", base_url=url, preparer=preparer))
+    assert [c.text for c in model.stream(HELLO, SPECS) if isinstance(c, TextDelta)] == ["ok"]
+    assert preparer.calls == 0 and server.requests[0]["messages"] == HELLO  # the endpoint got the messages as they were

@@ -99,4 +99,4 @@ def test_trimmed_window_is_what_the_model_sees_but_history_is_kept():
     seen = model.calls[0]
     assert seen[0]["content"] == "sys" and seen[-1]["content"] == "latest question"
     assert len(seen) < len(agent.messages) - 1
-    assert model.count_tokens(seen) <= 600
+    assert model.count_tokens(seen, []) <= 600

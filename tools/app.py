@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ from tools.resources import demo_dir, load_prompt_yaml, prompts_dir, render_prom
 __all__ = ["SHOP_NAME", "ProgressFactory", "StorageProblem", "add_catalog_args", "add_mcp_args", "add_merchant_args",
            "add_model_args", "build_registry", "demo_dir", "home", "is_demo_catalog", "log_file", "model_settings",
            "new_catalog_dir", "open_catalog", "open_deps", "open_mcp", "progress_bars", "prompts_dir", "render_prompt",
-           "shop_context", "shoppers_path", "system_prompt", "writable_dir"]
+           "shop_context", "shoppers_path", "step_preparer", "system_prompt", "writable_dir"]
 
 SHOP_NAME = "Shopagent demo shop"
 PROGRESS_THRESHOLD = 300  # items; smaller jobs finish in a blink and a bar would only flicker
@@ -105,6 +106,8 @@ def add_model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--threads", type=int, help="CPU threads for llama.cpp")
     g.add_argument("--tool-protocol", choices=["auto", "native", "grammar"], default="auto",
                    help="how a local GGUF calls tools (default: from the GGUF's chat template)")
+    g.add_argument("--no-preparer", action="store_true",
+                   help="grammar protocol: no Hints:/Summary: lines and no pinned arguments (to measure them)")
     g.add_argument("--temperature", type=float)
     g.add_argument("--timeout", type=float, default=120.0, help="seconds per model request (endpoints)")
 
@@ -149,14 +152,23 @@ def add_merchant_args(p: argparse.ArgumentParser) -> None:
 
 
 def model_settings(args: argparse.Namespace) -> ModelSettings:
-    """The model the flags of `add_model_args` name, with the shop's few-shot bank and hints for small models."""
-    from tools.hints import shopping_hints
-
+    """The model the flags of `add_model_args` name, with the shop's few-shot bank, grammar header and step
+    preparer for small models (the grammar protocol; other protocols ignore them)."""
     return ModelSettings(model=args.model, base_url=args.base_url, api_key=args.api_key, scripted=args.scripted,
                          n_gpu_layers=args.n_gpu_layers, n_ctx=args.n_ctx, n_threads=args.threads,
                          tool_protocol=args.tool_protocol, timeout=args.timeout, temperature=args.temperature,
-                         few_shot=load_prompt_yaml("fewshot.yaml"), hints=shopping_hints,
+                         few_shot=load_prompt_yaml("fewshot.yaml"),
+                         grammar_header=(prompts_dir() / "grammar_header.j2").read_text(encoding="utf-8"),
+                         preparer=None if args.no_preparer else step_preparer(),
                          cache_dir=home() / "models")
+
+
+@functools.lru_cache(maxsize=None)
+def step_preparer() -> Any:
+    """The shop's StepPreparer (tools/hints.py) over its tools: one shared instance, its index built on first use."""
+    from tools.hints import ShoppingHints
+
+    return ShoppingHints(build_registry())
 
 
 def progress_bars(console: Any, threshold: int = PROGRESS_THRESHOLD) -> ProgressFactory:

@@ -7,7 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from agent.models.prepare import AID, ToolAid
 from agent.tools import ToolError, tool
+from tools.digest import added_line, cart_line, removed_line
 from tools.deps import ShopContext
 from tools.catalog.product import Product
 from tools.catalog_tools import ProductId, resolve_product
@@ -19,7 +21,8 @@ __all__ = ["MAX_QUANTITY", "add_to_cart", "remove_from_cart", "view_cart"]
 MAX_QUANTITY = 20  # per call and per cart line: more is a wholesale order, not a shopping cart
 
 
-@tool(writes=True)
+@tool(writes=True, metadata={AID: ToolAid(values={"product_id": "id", "quantity": "count"},
+                                         governed=frozenset({"quantity"}), summarize=added_line)})
 def add_to_cart(ctx: ShopContext, product_id: ProductId,
                 quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY, strict=True)] = 1) -> dict[str, Any]:
     """Put a product in the shopper's cart (they confirm first); adding one already there raises its quantity."""
@@ -42,7 +45,7 @@ def add_to_cart(ctx: ShopContext, product_id: ProductId,
     return out
 
 
-@tool(writes=True)
+@tool(writes=True, metadata={AID: ToolAid(values={"product_id": "id"}, summarize=removed_line)})
 def remove_from_cart(ctx: ShopContext, product_id: ProductId) -> dict[str, Any]:
     """Remove a product (its whole line) from the shopper's cart (they confirm first)."""
     shopper_id = session_shopper(ctx)
@@ -59,7 +62,7 @@ def remove_from_cart(ctx: ShopContext, product_id: ProductId) -> dict[str, Any]:
     return {"removed": wanted, "items_left": len(cart["lines"]), "cart_total": cart.get("total")}
 
 
-@tool
+@tool(metadata={AID: ToolAid(summarize=cart_line)})
 def view_cart(ctx: ShopContext) -> dict[str, Any]:
     """The shopper's current cart: each line with title, unit price, quantity, line total and stock, and the total."""
     return _cart(ctx, session_shopper(ctx))

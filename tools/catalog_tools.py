@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from agent.tools import ToolError, tool
+from agent.models.prepare import AID, ToolAid
+from tools.digest import product_line, product_reply, search_line
 from tools.deps import ShopContext
 from tools.catalog.lexical import lexical_index
 from tools.catalog.product import Product
@@ -49,7 +51,13 @@ def product_detail(product: Product, reviews: int = 3) -> dict[str, Any]:
 WEAK_MATCH = 0.36
 
 
-@tool
+# Bounds, brand, category, stock and limit only from the shopper's words: a small model otherwise invents them
+# ("brand": "Office Chair"); what it leaves in the query words, the search's own parser still reads.
+@tool(metadata={AID: ToolAid(
+    values={"max_price": "max_price", "min_price": "min_price", "min_rating": "min_rating", "category": "category",
+            "limit": "count"},
+    governed=frozenset({"max_price", "min_price", "min_rating", "brand", "category", "in_stock", "limit"}),
+    summarize=search_line, text_arg="query")})
 def search_catalog(
     ctx: ShopContext,
     query: Annotated[str, Field(min_length=1, max_length=200,
@@ -96,7 +104,7 @@ def _no_results_note(catalog: Any, category: str | None, brand: str | None, alte
     return "No matching products. Suggest loosening a filter or different words."
 
 
-@tool
+@tool(metadata={AID: ToolAid(values={"product_id": "id"}, summarize=product_line, present=product_reply)})
 def get_product(ctx: ShopContext, product_id: ProductId) -> dict[str, Any]:
     """Full details of one product: price, stock, rating, attributes, variants and a few reviews."""
     return product_detail(resolve_product(ctx, product_id))

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from agent.models.prepare import AID, ToolAid
 from agent.tools import ToolError, tool
 from tools.checkout.model import (
     Address, Checkout, CheckoutError, CheckoutRequest, CheckoutUpdate, FulfillmentInput, LineItemInput,
@@ -21,6 +22,7 @@ from tools.checkout.model import (
 from tools.checkout.money import format_minor, to_minor
 from tools.checkout.store import CheckoutStore
 from tools.deps import ShopContext
+from tools.digest import checkout_line, order_line, orders_line
 from tools.history_tools import session_shopper
 
 __all__ = ["apply_discount_code", "choose_shipping", "place_order", "start_checkout", "view_order"]
@@ -102,7 +104,7 @@ def order_summary(o: Order) -> dict[str, Any]:
     return out
 
 
-@tool(writes=True)
+@tool(writes=True, metadata={AID: ToolAid(summarize=checkout_line)})
 def start_checkout(ctx: ShopContext) -> dict[str, Any]:
     """Start a checkout from the shopper's cart (they confirm first): lines, subtotal and total so far."""
     shopper_id = session_shopper(ctx)
@@ -126,7 +128,7 @@ def start_checkout(ctx: ShopContext) -> dict[str, Any]:
     return checkout_summary(checkout)
 
 
-@tool(writes=True)
+@tool(writes=True, metadata={AID: ToolAid(summarize=checkout_line)})
 def choose_shipping(
     ctx: ShopContext,
     option_id: Annotated[str | None, Field(description="a shipping option id from the checkout")] = None,
@@ -155,7 +157,7 @@ def choose_shipping(
     return checkout_summary(updated)
 
 
-@tool(writes=True)
+@tool(writes=True, metadata={AID: ToolAid(summarize=checkout_line)})
 def apply_discount_code(ctx: ShopContext, code: Annotated[str, Field(min_length=1, max_length=40)]) -> dict[str, Any]:
     """Apply a discount code the shopper gave to their checkout; an invalid code changes nothing."""
     shopper_id = session_shopper(ctx)
@@ -172,7 +174,7 @@ def apply_discount_code(ctx: ShopContext, code: Annotated[str, Field(min_length=
     return checkout_summary(updated)
 
 
-@tool(writes=True)
+@tool(writes=True, metadata={AID: ToolAid(summarize=order_line)})
 def place_order(
     ctx: ShopContext,
     expected_total: Annotated[str | None, Field(max_length=40, description="the total the shopper agreed to, "
@@ -201,7 +203,7 @@ def place_order(
         done.totals.total, done.currency), payment="Visa ending 4242 (card on file)")
 
 
-@tool
+@tool(metadata={AID: ToolAid(summarize=orders_line)})
 def view_order(ctx: ShopContext, order_id: Annotated[str | None, Field(max_length=60)] = None) -> dict[str, Any]:
     """The signed-in shopper's orders (newest first), or one of them by id: status, lines, total, tracking."""
     shopper_id = session_shopper(ctx)

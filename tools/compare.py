@@ -7,7 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from agent.models.prepare import AID, ToolAid
 from agent.tools import ToolError, tool
+from tools.digest import compare_line
 from tools.deps import ShopContext
 from tools.catalog.product import Product
 from tools.catalog_tools import ProductId, resolve_product
@@ -151,7 +153,7 @@ def _rating_tiebreak(products: list[Product], best_for: list[dict[str, Any]]) ->
                                 f"({tied[0].review_count} vs {tied[1].review_count})"})
 
 
-@tool
+@tool(metadata={AID: ToolAid(values={"product_ids": "id"}, summarize=compare_line)})
 def compare_products(
     ctx: ShopContext,
     product_ids: Annotated[list[ProductId], Field(min_length=2, max_length=5, description="2 to 5 product ids")],

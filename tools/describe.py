@@ -7,7 +7,9 @@ from typing import Any
 
 from agent.models.base import Model, ModelError, TextDelta
 from tools.resources import load_prompt_yaml, render_prompt
+from agent.models.prepare import AID, ToolAid
 from agent.tools import tool
+from tools.digest import description_line
 from tools.deps import ShopContext
 from tools.catalog.ingest import ProgressFactory, progress_steps
 from tools.catalog.product import Product
@@ -166,7 +168,8 @@ def describe_product(product: Product, model: Model | None, tone: Tone = "neutra
     return dict(result, description=template_description(product, tone, length), method="template", reason=reason)
 
 
-@tool
+@tool(metadata={AID: ToolAid(values={"product_id": "id", "tone": "tone", "length": "length"},
+                             governed=frozenset({"tone", "length"}), summarize=description_line)})
 def write_description(ctx: ShopContext, product_id: ProductId, tone: Tone = "neutral",
                       length: Length = "medium") -> dict[str, Any]:
     """Write a description of a product from its catalog data only; every fact in it is checked against the record."""

@@ -1,16 +1,18 @@
 """One plain-text line per tool result, for small models: what the reply should say, already in words.
 
-The grammar protocol shows it on a "Summary:" line after each "Result:" (see agent/models/grammar.py), in the
-few-shot examples and live alike, so a small model that copies lines copies real titles, prices and ids
+Each tool declares its line in its ToolAid (`summarize`); the grammar protocol shows it on a "Summary:" line
+after each "Result:" (see agent/models/grammar.py), in the few-shot examples and live alike, so a small model that copies lines copies real titles, prices and ids
 instead of inventing them. Built only from the result: nothing here is new information.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any, Callable
+import re
+from typing import Any
 
-__all__ = ["digest"]
+__all__ = ["product_reply", "added_line", "cart_line", "checkout_line", "compare_line", "description_line",
+           "history_line", "order_line", "orders_line", "product_line", "recommend_line", "removed_line", "reviews_line",
+           "search_line"]
 
 SHOWN = 3  # products named per line: enough to answer, short enough to copy
 
@@ -40,7 +42,7 @@ def _alternatives(items: list[dict[str, Any]], shown: int) -> str:
                      for i in items[:shown])
 
 
-def _search(r: dict[str, Any]) -> str:
+def search_line(r: dict[str, Any]) -> str:
     items, near = r.get("results") or [], r.get("alternatives") or []
     if not items and near:  # near misses are only ever offered as alternatives, with what they miss
         return f"Sorry, I found no matching products. Close alternatives: {_alternatives(near, SHOWN)}."
@@ -55,7 +57,7 @@ def _search(r: dict[str, Any]) -> str:
     return f"I found {len(items)}: {shown}{more}.{also}"
 
 
-def _product(r: dict[str, Any]) -> str:
+def product_line(r: dict[str, Any]) -> str:
     stock = "in stock" if r.get("available", r.get("in_stock")) else "out of stock"
     attrs = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in list((r.get("attributes") or {}).items())[:12])
     rating = f", rated {r['rating']} from {r.get('review_count', 0)} reviews" if r.get("rating") is not None else ""
@@ -63,7 +65,7 @@ def _product(r: dict[str, Any]) -> str:
                                                                                    if attrs else "")
 
 
-def _recommend(r: dict[str, Any]) -> str:
+def recommend_line(r: dict[str, Any]) -> str:
     items = r.get("recommendations") or []
     if not items:
         return "I have no recommendations to show right now."
@@ -71,14 +73,14 @@ def _recommend(r: dict[str, Any]) -> str:
                                          for i in items[:SHOWN]) + "."
 
 
-def _compare(r: dict[str, Any]) -> str:
+def compare_line(r: dict[str, Any]) -> str:
     titles = {p["id"]: p.get("title", p["id"]) for p in r.get("products") or []}
     best = [f"{b['need']}: {titles.get(b['product_id'], b['product_id'])} ({b['why']})" for b in r.get("best_for") or []]
     head = " vs ".join(_item(p) for p in r.get("products") or [])
     return f"{head}. " + ("Best for " + "; ".join(best[:4]) + "." if best else "")
 
 
-def _reviews(r: dict[str, Any]) -> str:
+def reviews_line(r: dict[str, Any]) -> str:
     product = r.get("product") or {}
     pros, cons = ", ".join(r.get("pros") or []) or "none stand out", ", ".join(r.get("cons") or []) or "none stand out"
     quote = next((q["text"] for q in r.get("quotes") or []), "")
@@ -91,7 +93,7 @@ def _reviews(r: dict[str, Any]) -> str:
             + (f' One shopper wrote: "{quote}"' if quote else ""))
 
 
-def _history(r: dict[str, Any]) -> str:
+def history_line(r: dict[str, Any]) -> str:
     parts = []
     for kind in ("purchases", "views", "cart"):
         items = r.get(kind) or []
@@ -100,7 +102,7 @@ def _history(r: dict[str, Any]) -> str:
     return ("Your " + ". Your ".join(parts) + ".") if parts else "You have no purchases or views with us yet."
 
 
-def _cart(r: dict[str, Any]) -> str:
+def cart_line(r: dict[str, Any]) -> str:
     lines = r.get("lines") or []
     if not lines:
         return "Your cart is empty."
@@ -108,20 +110,20 @@ def _cart(r: dict[str, Any]) -> str:
     return f"Your cart has {r.get('item_count', len(lines))} item(s): {shown}. Total ${r.get('total', 0):,.2f}."
 
 
-def _added(r: dict[str, Any]) -> str:
+def added_line(r: dict[str, Any]) -> str:
     return (f"Added {r.get('added')} x {r.get('title')} ({r.get('product_id')}) to your cart; "
             f"cart total ${r.get('cart_total', 0):,.2f}.")
 
 
-def _removed(r: dict[str, Any]) -> str:
+def removed_line(r: dict[str, Any]) -> str:
     return f"Removed {r['removed']} from your cart; {r.get('items_left', 0)} line(s) left."
 
 
-def _description(r: dict[str, Any]) -> str:
+def description_line(r: dict[str, Any]) -> str:
     return f"Here is the description of {r.get('title')}: {r.get('description', '')}"
 
 
-def _checkout(r: dict[str, Any]) -> str:
+def checkout_line(r: dict[str, Any]) -> str:
     shipping = r.get("shipping") or {}
     parts = [f"Checkout total {r['total']}"]
     if shipping:
@@ -133,41 +135,32 @@ def _checkout(r: dict[str, Any]) -> str:
         (f" {r['next']}" if r.get("next") else "")
 
 
-def _order(r: dict[str, Any]) -> str:
+def order_line(r: dict[str, Any]) -> str:
     return (f"Order {r['order_id']} is {r.get('status')}: total {r.get('total')}"
             + (f", charged to {r['payment']}" if r.get("payment") else "")
             + (f", tracking {r['tracking']}" if r.get("tracking") else "") + ".")
 
 
-def _orders(r: dict[str, Any]) -> str:
+def orders_line(r: dict[str, Any]) -> str:
     if "order_id" in r:
-        return _order(r)
+        return order_line(r)
     orders = r.get("orders") or []
     if not orders:
         return "You have no orders yet."
     return "Your orders: " + "; ".join(f"{o['order_id']} ({o.get('status')}, {o.get('total')})" for o in orders[:5]) + "."
 
 
-_BY_TOOL: dict[str, Callable[[dict[str, Any]], str]] = {
-    "search_catalog": _search, "get_product": _product, "recommend_products": _recommend,
-    "compare_products": _compare, "summarize_reviews": _reviews, "get_user_history": _history,
-    "view_cart": _cart, "add_to_cart": _added, "remove_from_cart": _removed, "write_description": _description,
-    "start_checkout": _checkout, "choose_shipping": _checkout, "apply_discount_code": _checkout,
-    "place_order": _order, "view_order": _orders,
-}
+_ASKED_STOP = frozenset("the a an of is it its does do has have how what which this that type".split())
 
 
-def digest(tool: str | None, result: str) -> str:
-    """The summary line for `tool`'s result text ("" when there is nothing to say in words: unknown tool,
-    or a result that is no JSON object, like an error message, which the model reads as it is)."""
-    build = _BY_TOOL.get(tool or "")
-    try:
-        data = json.loads(result)
-    except ValueError:
-        return ""
-    if build is None or not isinstance(data, dict):
-        return ""
-    try:
-        return " ".join(build(data).split())
-    except (KeyError, TypeError, ValueError, AttributeError):  # a result of another shape: no summary
-        return ""
+def product_reply(r: dict[str, Any], question: str) -> str:
+    """The product line, led by the specs the question asks about, from the record ("battery life 28 h")."""
+    words = {w for w in re.findall(r"[a-z]+", question.lower()) if w not in _ASKED_STOP}
+    words |= {w[:-1] for w in words if w.endswith("s")}
+    asked = [(k, v) for k, v in (r.get("attributes") or {}).items()
+             if any(w == part or (len(w) > 4 and part.startswith(w)) for part in k.lower().split("_") for w in words)]
+    line = product_line(r)
+    if not asked:
+        return line
+    facts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in asked[:3])
+    return f"{r.get('title')} ({r.get('id')}): {facts}. {line}"

@@ -1,30 +1,37 @@
-"""The shop's pre-parse of a shopper line for small models: ids, price and rating bounds, counts, copy tone and
-length, likely tool.
+"""The shop's step preparer for small models (agent/models/prepare.py): a shopper line read for ids, price and
+rating bounds, counts, copy tone and length, and the likely tool.
 
-The grammar protocol shows it on a "Hints:" line before each tool decision (see agent/models/grammar.py),
-so the model copies values found deterministically here instead of recalling them from the sentence, and
-sees which tool the nearest hand-labelled lines (prompts/intents.yaml, MiniLM cosine) needed. Two facts
-outrank the neighbours: a line naming product ids wants a tool that takes one, and a line with a price or
-rating bound and no id is a search (no other tool takes a bound).
+The grammar protocol shows the reading as a note on a "Hints:" line before each tool decision (see
+agent/models/grammar.py), so the model copies values found deterministically here instead of recalling them,
+and sees which tool the nearest hand-labelled lines (prompts/intents.yaml, MiniLM cosine) needed. The same
+reading, as data, is the step's plan: values pinned per argument by the kind each tool declares in its
+ToolAid, ids limited to those the conversation has shown. Two facts outrank the neighbours: a line naming
+ids wants a tool that takes one, and a bound with no id is a search (the one tool taking bounds).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Collection
+from typing import Any, Callable, Collection, Iterable
 
 import numpy as np
 
+from agent.models.prepare import StepPlan, ToolAid, aid_of
+from agent.tools import Tool
 from tools.resources import load_prompt_yaml
 from tools.catalog.query import parse_query
 from tools.constraints import Constraints, parse_constraints
 from tools.copy_style import find_length, find_tone
-from tools.digest import digest
 from tools.lexicon import language, to_english
+from tools.references import Reference, lookup_phrase, resolve, shown_items
+from tools.replies import compose_reply
 
-__all__ = ["IntentIndex", "ShoppingHints", "search_phrase", "shopping_hints", "value_hints"]
+__all__ = ["IntentIndex", "LineValues", "Reading", "ShoppingHints", "read_values", "search_phrase", "shown_ids",
+           "summary_line", "value_hints"]
 
 # "product 42", "item P42", "P0042", "#42", "items 51 and 61", "products 3, 4 or 9".
 _ID_LIST = re.compile(r"(?i)\b(?:products?|items?|ids?)\s*#?\s*(p?\d+(?:\s*(?:,|and|or|&|vs\.?|versus)\s*"
@@ -112,31 +119,63 @@ def search_phrase(text: str) -> str:
     return _TRAIL.sub("", phrase).strip(" ,.!?").replace('"', "").replace(";", ",")
 
 
-def value_hints(text: str) -> str:
-    """`ids "42", "P61"; max_price 80; min_rating 4.5; count 3`, or "-" when nothing was found."""
-    parts = []
-    ids = _ids(text)
-    if ids:
-        parts.append("ids " + ", ".join(f'"{i}"' for i in ids))
+@dataclass(frozen=True)
+class LineValues:
+    """What a shopper line states, read deterministically: ids, price and rating bounds, a count, a category,
+    copy tone and length."""
+
+    ids: tuple[str, ...] = ()
+    max_price: float | None = None
+    min_price: float | None = None
+    min_rating: float | None = None
+    count: int | None = None
+    category: str | None = None
+    tone: str | None = None
+    length: str | None = None
+
+    def by_kind(self) -> dict[str, tuple[Any, ...]]:
+        """The values found, by the kind names tools declare in their ToolAid.values."""
+        out: dict[str, tuple[Any, ...]] = {"id": self.ids} if self.ids else {}
+        for kind in ("max_price", "min_price", "min_rating", "count", "category", "tone", "length"):
+            value = getattr(self, kind)
+            if value is not None:
+                out[kind] = (value,)
+        return out
+
+    @property
+    def has_bound(self) -> bool:
+        return any(v is not None for v in (self.max_price, self.min_price, self.min_rating))
+
+    def render(self) -> str:
+        """`ids "42", "P61"; max_price 80; min_rating 4.5; count 3`, or "-" when nothing was found."""
+        parts = ["ids " + ", ".join(f'"{i}"' for i in self.ids)] if self.ids else []
+        for key in ("max_price", "min_price", "min_rating"):  # the order search_catalog's grammar takes them in
+            value = getattr(self, key)
+            if value is not None:
+                parts.append(f"{key} {_number(value)}")
+        if self.count is not None:
+            parts.append(f"count {self.count}")
+        for key in ("category", "tone", "length"):
+            value = getattr(self, key)
+            if value:
+                parts.append(f'{key} "{value}"')
+        return "; ".join(parts) or "-"
+
+
+def read_values(text: str) -> LineValues:
+    """The values a shopper line states (see LineValues)."""
     rest = _strip_ids(text)
     parsed = parse_constraints(rest)
-    for key in ("max_price", "min_price", "min_rating"):  # the order search_catalog's grammar takes them in
-        value = getattr(parsed, key)
-        if value is not None:
-            parts.append(f"{key} {_number(value)}")
     count = _COUNT.search(rest)
-    if count:
-        said = next(g for g in count.groups() if g).lower()
-        parts.append(f"count {_NUMBER_WORDS.get(said, said)}")
-    category = _category(rest)
-    if category:
-        parts.append(f'category "{category}"')
-    tone, length = find_tone(rest), find_length(rest)
-    if tone:
-        parts.append(f'tone "{tone}"')
-    if length:
-        parts.append(f'length "{length}"')
-    return "; ".join(parts) or "-"
+    said = next(g for g in count.groups() if g).lower() if count else None
+    return LineValues(ids=tuple(_ids(text)), max_price=parsed.max_price, min_price=parsed.min_price,
+                      min_rating=parsed.min_rating, count=int(_NUMBER_WORDS.get(said, said)) if said else None,
+                      category=_category(rest), tone=find_tone(rest), length=find_length(rest))
+
+
+def value_hints(text: str) -> str:
+    """The rendered values of a line (what the "Hints:" line starts with)."""
+    return read_values(text).render()
 
 
 _MASK = re.compile(r"(?i)(?<![\w$])(?:#\s*)?p?\d+(?:[.,]\d+)?\b")
@@ -171,45 +210,142 @@ class IntentIndex:
         return votes.most_common(1)[0][0]
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One shopper line, read: its values, the tool the labelled lines point to, and the search words."""
+
+    values: LineValues
+    likely: str | None
+    phrase: str = ""
+
+
 class ShoppingHints:
-    """`ids "42"; max_price 80; likely get_product`: values plus the nearest labelled lines' tool (cached)."""
+    """The shop's StepPreparer (agent/models/prepare.py) for small models on the grammar protocol.
 
-    # Optional arguments the grammar takes from these hints alone. Brand and stock are never hinted, and a
-    # category only when the shopper says "the X category", so the model leaves them in the query words, where
-    # search_catalog's own parser reads them; a small model otherwise invents them ("brand": "Office Chair").
-    arguments = frozenset({"max_price", "min_price", "min_rating", "brand", "category", "in_stock", "tone",
-                           "length", "limit", "quantity"})
-    # Arguments pinned to the hinted value when there is one, free otherwise (an id may come from a result).
-    bindings = {"product_id": "ids", "product_ids": "ids", "based_on": "ids", "quantity": "count", "limit": "count",
-                "tone": "tone", "length": "length", "category": "category"}
-    # Ids also come from results (and earlier lines): a call's id must be one the conversation has shown.
-    result_keys = {"ids": ("id", "product_id")}
-    # The grammar protocol writes this one-line summary under each result, for the reply to copy from.
-    digest = staticmethod(digest)
-    # The grammar protocol takes the likely tool as settled (the model may still answer without a tool): on the
-    # labelled dev lines the 270M model's own choice, where it differed from this one, was never the better one.
-    decides = "likely"
-    # The tools that take a product id; a line that names one wants one of these.
-    id_tools = frozenset({"get_product", "compare_products", "summarize_reviews", "write_description",
-                          "recommend_products", "add_to_cart", "remove_from_cart"})
+    Its note on a line is `ids "42"; max_price 80; likely get_product`: values plus the nearest labelled lines'
+    tool. What each tool takes (ids, counts, bounds), its summary line and which arguments only stated values
+    may set come from the ToolAid each tool declares; nothing here names a tool."""
 
-    def __init__(self, index: IntentIndex | None = None) -> None:
+    summarizes = True
+
+    def __init__(self, tools: Iterable[Tool], index: IntentIndex | None = None) -> None:
+        self._tools = {t.name: t for t in tools}
+        self._aids = {name: aid for name, t in self._tools.items() if (aid := aid_of(t)) is not None}
         self._index = index
-        self._cache: dict[str, str] = {}
+        self._cache: dict[str, Reading] = {}
 
-    def __call__(self, text: str) -> str:
+    # --- the StepPreparer protocol ---------------------------------------------------------------
+
+    def note(self, text: str) -> str:
+        reading = self.read(text)
+        parts = [] if reading.values.render() == "-" else [reading.values.render()]
+        text_arg = self._aids[reading.likely].text_arg if reading.likely in self._aids else None
+        if reading.phrase and text_arg:  # before "likely": the query words, as written, then the tool
+            parts.append(f'{text_arg} "{reading.phrase}"')
+        if reading.likely:
+            parts.append("likely " + reading.likely)
+        return "; ".join(parts) or "-"
+
+    def summary(self, tool: str | None, result: str) -> str:
+        aid = self._aids.get(tool or "")
+        return summary_line(aid, result)
+
+    def prepare(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> StepPlan:
+        start = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=None)
+        if start is not None and any(m.get("role") == "tool" for m in messages[start:]):
+            return self._follow_up(messages, start)
+        user = [m for m in messages if m.get("role") == "user"]
+        reading = self.read(_content(user[-1])) if user else Reading(LineValues(), None)
+        found = reading.values.by_kind()
+        shown = tuple(shown_ids(messages, self.read))
+        likely = reading.likely
+        reference = self.reference(messages) if user and "id" not in found else None
+        if reference is not None:  # "the cheaper one", "it": the ids it means are pinned like typed ones
+            found["id"] = reference.ids
+            likely = self._likely_for_ids(_content(user[-1]), likely)
+        lookup = self._lookup(messages, start) if reference is None and "id" not in found else None
+        if lookup is not None:  # "put the Ember & Bean coffee in my cart", nothing of that name shown: find it
+            search, phrase = lookup
+            likely, found = search, {**found, "text": (phrase,)}
+        # A line naming money but no bound the parser reads: the price arguments stay open (the model takes an
+        # amount written in the line) instead of vanishing with the budget.
+        open_args = self.open_arguments(_content(user[-1])) if user else frozenset()
+        pins: dict[str, dict[str, tuple[Any, ...]]] = {}
+        seen: dict[str, dict[str, tuple[Any, ...]]] = {}
+        governed: dict[str, frozenset[str]] = {}
+        for spec in tools:
+            name = spec["function"]["name"]
+            aid = self._aids.get(name)
+            if aid is None:
+                continue  # a tool that declares nothing is left to the model
+            pins[name] = {arg: found[kind] for arg, kind in aid.values.items() if kind in found}
+            if lookup is not None and name == lookup[0] and aid.text_arg:
+                pins[name][aid.text_arg] = found["text"]
+            seen[name] = {arg: shown for arg, kind in aid.values.items() if kind == "id" and arg not in pins[name]}
+            governed[name] = aid.governed - open_args
+        # The likely tool is taken as settled (the model may still answer without a tool): on the labelled dev
+        # lines the 270M model's own choice, where it differed from this one, was never the better one.
+        index = self._intents()
+        settles = frozenset(index.labels) if index is not None else frozenset()
+        return StepPlan(pins=pins, shown=seen, governed=governed, tool=likely, settles=settles)
+
+    def _lookup(self, messages: list[dict[str, Any]], start: int | None) -> tuple[str, str] | None:
+        """(search tool, words) when the line acts on a product by a name nothing shown matches."""
+        if start is None:
+            return None
+        text = _content(messages[start])
+        likely = self.read(text).likely
+        searches = [n for n, a in self._aids.items() if a.text_arg]
+        if likely not in self._aids or "id" not in self._aids[likely].values.values() or len(searches) != 1:
+            return None
+        phrase = lookup_phrase(text)
+        return (searches[0], phrase) if phrase else None
+
+    def _follow_up(self, messages: list[dict[str, Any]], start: int) -> StepPlan:
+        """After a lookup this turn, the action the line asked for, on the first item found; else no more calls."""
+        lookup = self._lookup(messages, start)
+        calls = [tc["function"]["name"] for m in messages[start:] if m.get("role") == "assistant"
+                 for tc in m.get("tool_calls") or []]
+        results = [m for m in messages[start:] if m.get("role") == "tool"]
+        if lookup is None or calls != [lookup[0]] or len(results) != 1:
+            return StepPlan()
+        found = shown_items(results).last
+        action = self.read(_content(messages[start])).likely or ""
+        aid = self._aids.get(action)
+        if not found or aid is None:
+            return StepPlan()
+        values = {**self.read(_content(messages[start])).values.by_kind(), "id": (found[0].get("id"),)}
+        pins = {action: {arg: values[kind] for arg, kind in aid.values.items() if kind in values}}
+        return StepPlan(pins=pins, governed={action: aid.governed}, tool=action)
+
+    def reference(self, messages: list[dict[str, Any]]) -> Reference | None:
+        """What the last user line refers to among the items the conversation showed before it (None: nothing,
+        or names that are words to search for)."""
+        last = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=None)
+        if last is None:
+            return None
+        text = _content(messages[last])
+        reference = resolve(text, shown_items(messages[:last]))
+        likely = self.read(text).likely
+        if reference is None or (reference.how == "name" and likely in self._aids and self._aids[likely].text_arg):
+            return None
+        return reference
+
+    def compose(self, messages: list[dict[str, Any]]) -> str | None:
+        return compose_reply(messages, self._aids, self.read, self.reference)
+
+    # --- reading a line ----------------------------------------------------------------------------
+
+    def read(self, text: str) -> Reading:
+        """The line's values, likely tool and search words (cached: the document re-reads every line)."""
         if text not in self._cache:
-            values = value_hints(text)
-            parts = [] if values == "-" else [values]
+            values = read_values(text)
             likely = self._likely(text, values)
-            phrase = search_phrase(text) if likely == "search_catalog" else ""
-            if phrase:  # before "likely": the query words, as written, then the tool
-                parts.append(f'query "{phrase}"')
-            if likely:
-                parts.append("likely " + likely)
-            if len(self._cache) > 4096:  # the document re-hints every user line at each step: keep them, bounded
+            aid = self._aids.get(likely or "")
+            phrase = search_phrase(text) if aid is not None and aid.text_arg else ""
+            if len(self._cache) > 4096:
                 self._cache.clear()
-            self._cache[text] = "; ".join(parts) or "-"
+            self._cache[text] = Reading(values, likely, phrase)
         return self._cache[text]
 
     # The price arguments a line may leave open (the soft guard; see `open_arguments`).
@@ -227,19 +363,30 @@ class ShoppingHints:
         return self.price_arguments if self.constraints(text).found_money_but_no_bound else frozenset()
 
     def knows(self, tool: str) -> bool:
-        """Whether the labelled lines name `tool` (the grammar keeps a tool they don't know available)."""
+        """Whether the labelled lines name `tool` (a tool they don't know stays available)."""
         index = self._intents()
         return index is not None and tool in index.labels
 
-    def _likely(self, text: str, values: str) -> str | None:
-        has_ids = values.startswith("ids ")
-        if not has_ids and re.search(r"\b(?:max_price|min_price|min_rating) ", values):
-            return "search_catalog"
+    def _likely(self, text: str, values: LineValues) -> str | None:
+        # Two facts outrank the neighbours: a line naming ids wants a tool that takes one, and a bound with no
+        # id is a search (the one tool whose arguments take bounds).
+        bounded = [n for n, a in self._aids.items() if {"max_price", "min_price", "min_rating"} & set(a.values.values())]
+        if not values.ids and values.has_bound and len(bounded) == 1:
+            return bounded[0]
         index = self._intents()
         if index is None:
             return None
+        id_tools = {n for n, a in self._aids.items() if "id" in a.values.values()}
         # The labelled lines are English: a line in another language is compared by its English words.
-        return index.nearest(to_english(text), self.id_tools if has_ids else None)
+        return index.nearest(to_english(text), id_tools if values.ids else None)
+
+    def _likely_for_ids(self, text: str, likely: str | None) -> str | None:
+        """The likely tool for a line that refers to shown items: one that takes ids."""
+        id_tools = {n for n, a in self._aids.items() if "id" in a.values.values()}
+        if likely in id_tools:
+            return likely
+        index = self._intents()
+        return index.nearest(to_english(text), id_tools) if index is not None else likely
 
     def _intents(self) -> IntentIndex | None:
         if self._index is None:
@@ -252,5 +399,51 @@ class ShoppingHints:
         return self._index or None
 
 
-# The app's hints for ModelSettings.hints: one shared instance; its index is built on first use.
-shopping_hints = ShoppingHints()
+def summary_line(aid: ToolAid | None, result: str) -> str:
+    """A tool's summary of its result text ("" when it declares none, or the result is no JSON object, like
+    an error message, which the model reads as it is)."""
+    if aid is None or aid.summarize is None:
+        return ""
+    try:
+        data = json.loads(result)
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    try:
+        return " ".join(aid.summarize(data).split())
+    except (KeyError, TypeError, ValueError, AttributeError):  # a result of another shape: no summary
+        return ""
+
+
+_ID_KEYS = ("id", "product_id")
+
+
+def shown_ids(messages: list[dict[str, Any]], read: Callable[[str], Reading]) -> list[str]:
+    """The ids this conversation has shown, in order: named in user lines, or in tool results (their data)."""
+    out: list[str] = []
+    for m in messages:
+        if m.get("role") == "user":
+            out += read(_content(m)).values.ids
+        elif m.get("role") == "tool":
+            try:
+                out += _ids_in(json.loads(_content(m)))
+            except ValueError:
+                continue
+    return list(dict.fromkeys(out))
+
+
+def _ids_in(data: Any) -> list[str]:
+    if isinstance(data, dict):
+        found = [str(data[k]) for k in _ID_KEYS if isinstance(data.get(k), str)]
+        return found + [i for v in data.values() if isinstance(v, (dict, list)) for i in _ids_in(v)]
+    if isinstance(data, list):
+        return [i for v in data for i in _ids_in(v)]
+    return []
+
+
+def _content(message: dict[str, Any]) -> str:
+    content = message.get("content")
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return str(content or "")

@@ -8,7 +8,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from agent.models.prepare import AID, ToolAid
 from agent.tools import ToolError, tool
+from tools.digest import history_line
 from tools.deps import ShopContext
 from tools.catalog.product import Product
 from tools.shoppers import ShopperEvent, ShopperStore
@@ -28,7 +30,7 @@ def session_shopper(ctx: ShopContext) -> str:
     return ctx.user_id
 
 
-@tool
+@tool(metadata={AID: ToolAid(values={"limit": "count"}, governed=frozenset({"limit"}), summarize=history_line)})
 def get_user_history(
     ctx: ShopContext,
     kind: Literal["purchases", "views", "cart", "all"] = "all",

@@ -8,7 +8,9 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from agent.models.prepare import AID, ToolAid
 from agent.tools import ToolError, tool
+from tools.digest import recommend_line
 from tools.deps import ShopContext
 from tools.catalog.product import Product
 from tools.catalog_tools import resolve_product
@@ -218,7 +220,8 @@ def _diverse(ranked: list[_Candidate], metas: dict[str, dict[str, Any]], limit: 
     return sorted(chosen, key=lambda c: order[id(c)])
 
 
-@tool
+@tool(metadata={AID: ToolAid(values={"based_on": "id", "limit": "count"}, governed=frozenset({"limit"}),
+                             summarize=recommend_line)})
 def recommend_products(
     ctx: ShopContext,
     based_on: Annotated[str, Field(min_length=1, max_length=64, description='"history" (this shopper\'s activity) or a product id')]

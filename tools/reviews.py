@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+from agent.models.prepare import AID, ToolAid
 from agent.tools import tool
+from tools.digest import reviews_line
 from tools.deps import ShopContext
 from tools.catalog.product import Product, Review
 from tools.catalog_tools import ProductId, resolve_product
@@ -287,7 +289,7 @@ def digest(product: Product, limit: int = 4) -> dict[str, list[str]]:
     return {"pros": product_first(summary.pros), "cons": product_first(summary.cons)}
 
 
-@tool
+@tool(metadata={AID: ToolAid(values={"product_id": "id"}, summarize=reviews_line)})
 def summarize_reviews(ctx: ShopContext, product_id: ProductId) -> dict[str, Any]:
     """What reviewers say about a product: star distribution, recurring pros and cons, and a few quotes."""
     product = resolve_product(ctx, product_id)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from agent.models.base import (ContextOverflow, Model, ModelChunk, ModelError, ModelTimeout, ModelUnavailable,
                                TextDelta, ToolCall, Usage)
+from agent.models.prepare import StepPlan, StepPreparer, ToolAid
 from agent.models.scripted import ScriptedModel, ScriptExhausted
 from agent.safety import redact_url
 
 __all__ = [
     "ContextOverflow", "Model", "ModelChunk", "ModelError", "ModelSettings", "ModelTimeout", "ModelUnavailable",
-    "ScriptExhausted", "ScriptedModel", "TextDelta", "ToolCall", "Usage", "load_model",
+    "ScriptExhausted", "ScriptedModel", "StepPlan", "StepPreparer", "TextDelta", "ToolAid", "ToolCall", "Usage",
+    "load_model",
 ]
 
 
@@ -32,8 +34,11 @@ class ModelSettings:
     timeout: float = 120.0
     max_retries: int = 2
     temperature: float | None = None
+    # For the grammar protocol only (small local models): worked examples, the document's header template,
+    # and the application's step preparer (agent/models/prepare.py). Native and OpenAI protocols ignore them.
     few_shot: list[dict[str, Any]] = field(default_factory=list)
-    hints: Callable[[str], str] | None = None  # grammar protocol: the app's pre-parse of each user line
+    grammar_header: str | None = None
+    preparer: StepPreparer | None = None
     cache_dir: Path | None = None  # where the embedded model is assembled (the application's choice)
 
     def describe(self) -> str:
@@ -41,7 +46,11 @@ class ModelSettings:
             return f"scripted:{self.scripted}"
         if self.base_url:  # shown on screen and stored (sessions, eval reports): never with credentials
             return f"{self.model}@{redact_url(self.base_url)}"
-        return self.model or "embedded gemma-3-270m"
+        if self.model:
+            return self.model
+        from agent.models.embedded import EMBEDDED_NAME
+
+        return f"embedded {EMBEDDED_NAME}"
 
 
 def load_model(settings: ModelSettings) -> Model:
@@ -68,5 +77,6 @@ def load_model(settings: ModelSettings) -> Model:
         kwargs["temperature"] = settings.temperature
     return LlamaCppModel(path, n_ctx=settings.n_ctx, n_gpu_layers=settings.n_gpu_layers,
                          n_threads=settings.n_threads, tool_protocol=settings.tool_protocol,
-                         few_shot=settings.few_shot, hints=settings.hints,
+                         few_shot=settings.few_shot, preparer=settings.preparer,
+                         grammar_header=settings.grammar_header,
                          state_dir=settings.cache_dir / "kv-states" if settings.cache_dir else None, **kwargs)

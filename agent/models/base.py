@@ -74,7 +74,8 @@ class Model(Protocol):
         """One assistant step: text deltas and/or tool calls, then (optionally) one Usage chunk."""
         ...
 
-    def count_tokens(self, messages: list[dict[str, Any]]) -> int:
+    def count_tokens(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> int:
+        """The prompt tokens `stream(messages, tools)` would send."""
         ...
 
 

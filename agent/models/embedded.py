@@ -8,7 +8,9 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["DEFAULT_CACHE", "embedded_model_path"]
+__all__ = ["DEFAULT_CACHE", "EMBEDDED_NAME", "embedded_model_path"]
+
+EMBEDDED_NAME = "gemma-3-270m"  # how the settings describe the default model
 
 DEFAULT_CACHE = Path.home() / ".cache" / "agent-models"  # when the application names no directory
 

@@ -2,13 +2,13 @@
 
 For small models without a tool-capable chat template. The document is
 
-    <header: system prompt + one-line tool signatures>      (prompts/grammar_header.j2)
+    <header: system prompt + one-line tool signatures>      (a template the application passes in)
     <few-shot examples in the same line format>
     User: …
-    Hints: …                                               (optional: the app's pre-parse of the user line)
+    Hints: …                                               (optional: the preparer's note on the user line)
     Call: {"tool": "find_items", "args": {…}}
     Result: {…compact JSON…}
-    Summary: …                                             (optional: the app's one line on the result)
+    Summary: …                                             (optional: the preparer's one line on the result)
     Assistant: …
 
 and only ever grows between steps, so llama.cpp's KV cache of its prefix is reused.
@@ -19,19 +19,37 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable, Collection, Literal, Mapping
+from typing import Any, Literal
 
 import jinja2
 
-from agent.models.constraints import Hinted, constrain, hinted_values, hints_line, seen_values, turn_numbers
+from agent.models.constraints import constrain, turn_numbers
+from agent.models.prepare import NONE, StepPlan, StepPreparer
 
-__all__ = ["GrammarDocument", "decision_gbnf", "decision_schema", "hinted_values", "seen_values", "signature",
+__all__ = ["DEFAULT_HEADER", "GrammarDocument", "NONE", "STOP", "decision_gbnf", "decision_schema", "signature",
            "turn_numbers"]
 
-HEADER_TEMPLATE = Path(__file__).resolve().parents[2] / "prompts" / "grammar_header.j2"
+# Neutral words; an application passes its own header template (same variables) for its domain.
+DEFAULT_HEADER = """{% if system %}
+{{ system }}
+
+{% endif %}
+{% if tools %}
+Tools:
+{% for t in tools %}
+- {{ t.signature }}: {{ t.description }}
+{% endfor %}
+
+Each user message is a "User:" line. The assistant answers it with a "Call:" line: the tool to use and its \
+arguments as JSON, or {"tool": "none"} when no tool is needed.{% if hints %} A "Hints:" line before the call \
+lists values read from the message: copy them into the arguments where they fit.{% endif %} The tool's output \
+comes back on a "Result:" line{% if summaries %}, and a "Summary:" line says it in words{% endif %}. Then the \
+assistant replies on an "Assistant:" line, using only facts from the results.
+{% else %}
+Each user message is a "User:" line; the assistant replies on an "Assistant:" line.
+{% endif %}
+"""
 STOP = ["\nUser:", "\nHints:", "\nCall:", "\nResult:", "\nSummary:"]
-NONE = "none"
 
 # JSON-schema keywords llama_cpp's converter understands; anything else is dropped from the grammar (the
 # pydantic validator in the loop still enforces the full schema).
@@ -42,36 +60,32 @@ _FORMATS = {"date", "time", "date-time", "uuid"}
 
 
 def decision_schema(tools: list[dict[str, Any]], numbers: list[float] | None = None,
-                    named: Hinted | None = None, governed: Collection[str] = (),
-                    bound: Mapping[str, str] | None = None,
-                    seen: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
+                    plan: StepPlan | None = None) -> dict[str, Any]:
     """anyOf `{"tool": NAME, "args": <its parameters>}` for every tool, plus `{"tool": "none"}`.
 
     With `numbers`, an optional numeric argument may only take one of them (and is left out when none fits):
-    a small model otherwise invents prices and limits nobody stated ("max_price": 50 on every search).
-    Optional arguments in `governed` (the ones the app's hints read) are required with the value `named` gives
-    them (the hints line's `name value`) and left out otherwise: "min_rating 4.5" cannot arrive as max_price,
-    and "between 50 and 100" cannot lose its lower bound. Arguments in `bound` (argument -> hint name) are
-    pinned when the hints name a value, and free otherwise: `ids "88"` makes based_on "88" (not "history"),
-    `count 3` makes quantity 3. A bound argument whose hint is also in `seen` (values the conversation has
-    shown so far: ids in earlier hints and results) takes, when this turn's hints name none, one of those or
-    its default (written out); with none seen a tool that requires it cannot be chosen: a model cannot
-    invent an id. The tool's choice among the rest stays the model's."""
+    a small model otherwise invents prices and limits nobody stated ("max_price": 50 on every search). A
+    `plan` (a preparer's, see agent/models/prepare.py) pins arguments to values ("min_rating 4.5" cannot
+    arrive as max_price; `ids "88"` makes based_on "88", not "history"), limits ids to those the conversation
+    has shown (a tool that requires one, with none shown, cannot be chosen: a model cannot invent an id) and
+    leaves out governed arguments it has no value for. The tool's choice among the rest stays the model's."""
+    plan = plan or StepPlan()
     defs: dict[str, Any] = {}
     choices = []
     for spec in tools:
         fn = spec["function"]
+        name = fn["name"]
         raw = fn.get("parameters") or {"type": "object", "properties": {}}
-        params = constrain(_grammar_schema(raw), raw, numbers, named or {}, frozenset(governed), bound or {},
-                           seen or {})
+        params = constrain(_grammar_schema(raw), raw, numbers, plan.pins.get(name, {}), plan.shown.get(name, {}),
+                           plan.governed.get(name, frozenset()))
         if params is None:
             continue  # it needs a value nobody has named yet
         # Each tool's $defs move to the top (refs are resolved from the root); prefix them to avoid clashes.
-        prefix = f"{fn['name']}__"
+        prefix = f"{name}__"
         params = _rename_refs(params, prefix)
-        for name, sub in params.pop("$defs", {}).items():
-            defs[prefix + name] = sub
-        choices.append(_object({"tool": {"const": fn["name"]}, "args": params}))
+        for def_name, sub in params.pop("$defs", {}).items():
+            defs[prefix + def_name] = sub
+        choices.append(_object({"tool": {"const": name}, "args": params}))
     choices.append(_object({"tool": {"const": NONE}}))
     schema: dict[str, Any] = {"anyOf": choices}
     if defs:
@@ -80,12 +94,11 @@ def decision_schema(tools: list[dict[str, Any]], numbers: list[float] | None = N
 
 
 def decision_gbnf(tools: list[dict[str, Any]], numbers: list[float] | None = None,
-                  named: Hinted | None = None, governed: Collection[str] = (),
-                  bound: Mapping[str, str] | None = None, seen: Mapping[str, list[str]] | None = None) -> str:
+                  plan: StepPlan | None = None) -> str:
     """GBNF for one `Call:` line: a space, then a decision object (the prompt ends with "Call:")."""
     from llama_cpp.llama_grammar import json_schema_to_gbnf
 
-    lines = json_schema_to_gbnf(json.dumps(decision_schema(tools, numbers, named, governed, bound, seen))).splitlines()
+    lines = json_schema_to_gbnf(json.dumps(decision_schema(tools, numbers, plan))).splitlines()
     # A small model can loop on a digit ("max_price": 3000000000000000 until max_tokens): no argument needs
     # more than 9 integer or 6 decimal digits, so the grammar stops such loops (the converter allows 16).
     rules = {line.split(" ::= ", 1)[0]: line for line in lines}
@@ -173,51 +186,21 @@ class GrammarDocument:
     few_shot: list[dict[str, Any]]
     max_calls_per_turn: int = 1
     result_chars: int = 1500
-    header_template: str | Path = HEADER_TEMPLATE
-    # The app's deterministic pre-parse of a user line (ids, numbers it found), shown on a "Hints:" line before
-    # every "Call:", in the examples and the live turns alike, so a small model copies values instead of
-    # recalling them. A pure function of the text, so re-rendering a turn gives the same bytes (prefix reuse).
-    # If it has an `arguments` attribute (argument names), those optional arguments come only from its
-    # `name value` pairs (see decision_schema).
-    hints: Callable[[str], str] | None = None
-
-    @property
-    def governed(self) -> frozenset[str]:
-        """The optional arguments only the hints may set."""
-        return frozenset(getattr(self.hints, "arguments", ()))
-
-    @property
-    def bound(self) -> dict[str, str]:
-        """Argument -> hint name: pinned to the hinted value when there is one (the hints' `bindings`)."""
-        return dict(getattr(self.hints, "bindings", {}))
-
-    def choices(self, document: str, tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The tools this turn's call may use. Hints with a `decides` attribute (a hint name, e.g. "likely")
-        settle the tool among those they know (`knows(name)`, all when absent): `likely get_item` leaves
-        get_item, the tools the hints know nothing of (a newly added one stays reachable) and "none";
-        `likely none` leaves only those. A name the agent lacks, or no such hint, leaves every tool."""
-        key = getattr(self.hints, "decides", None)
-        if not key:
-            return tools
-        m = re.search(rf"(?:^|;\s*){re.escape(key)} ([A-Za-z_][\w-]*)\s*(?:;|$)", hints_line(document))
-        names = {t["function"]["name"] for t in tools}
-        if m is None or (m.group(1) != NONE and m.group(1) not in names):
-            return tools
-        knows = getattr(self.hints, "knows", lambda name: True)
-        return [t for t in tools if t["function"]["name"] == m.group(1) or not knows(t["function"]["name"])]
-
-    def seen(self, document: str) -> dict[str, list[str]] | None:
-        """Values the live conversation of `document` has shown for the hints' `result_keys` (None: none kept)."""
-        keys = getattr(self.hints, "result_keys", None)
-        if not keys or self._prefix_cache is None or not document.startswith(self._prefix_cache[1]):
-            return None
-        return seen_values(document[len(self._prefix_cache[1]):], keys)
+    header: str = DEFAULT_HEADER  # a jinja2 template: system, tools, hints, summaries
+    # The application's help for small models (see agent/models/prepare.py): a note under each user line, in
+    # the examples and the live turns alike, so the model copies values instead of recalling them, a summary
+    # line under each result, and a plan for each decision.
+    preparer: StepPreparer | None = None
 
     def __post_init__(self) -> None:
         env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False,
                                  trim_blocks=True, lstrip_blocks=True, autoescape=False)
-        self._header = env.from_string(Path(self.header_template).read_text(encoding="utf-8"))
+        self._header = env.from_string(self.header)
         self._prefix_cache: tuple[Any, str] | None = None
+
+    def plan(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> StepPlan | None:
+        """The preparer's plan for the next decision (None without a preparer)."""
+        return self.preparer.prepare(messages, tools) if self.preparer is not None else None
 
     def render(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]
                ) -> tuple[str, Literal["decide", "reply"]]:
@@ -252,8 +235,9 @@ class GrammarDocument:
         if self._prefix_cache is None or self._prefix_cache[0] != key:
             specs = {t["function"]["name"]: t for t in tools}
             names = set(specs)
-            header = self._header.render(system=system.strip(), hints=self.hints is not None,
-                                         summaries=getattr(self.hints, "digest", None) is not None, tools=[
+            header = self._header.render(system=system.strip(), hints=self.preparer is not None,
+                                         summaries=bool(self.preparer is not None and self.preparer.summarizes),
+                                         tools=[
                 {"name": t["function"]["name"], "signature": signature(t),
                  "description": _first_line(t["function"].get("description", ""))} for t in tools])
             blocks = [header.strip()]
@@ -278,14 +262,13 @@ class GrammarDocument:
 
     def _user_lines(self, text: str, deciding: bool) -> list[str]:
         lines = ["User: " + _one_line(text)]
-        hint = _one_line(self.hints(text)) if self.hints is not None and deciding else ""
-        return lines + ["Hints: " + hint] if hint else lines
+        note = _one_line(self.preparer.note(text)) if self.preparer is not None and deciding else ""
+        return lines + ["Hints: " + note] if note else lines
 
     def _result_lines(self, tool: str | None, content: str) -> list[str]:
-        """The Result line, and the hints' one-line summary of it (a `digest(tool, content)` attribute)."""
+        """The Result line, and the preparer's one-line summary of it."""
         lines = ["Result: " + self._clip(_one_line(content))]
-        digest = getattr(self.hints, "digest", None)
-        summary = _one_line(digest(tool, content)) if digest is not None else ""
+        summary = _one_line(self.preparer.summary(tool, content)) if self.preparer is not None else ""
         return lines + ["Summary: " + summary] if summary else lines
 
     def _clip(self, text: str) -> str:

@@ -7,7 +7,7 @@ import json
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import jinja2
 import jinja2.sandbox
@@ -16,8 +16,10 @@ import numpy as np
 from llama_cpp import LlamaGrammar, LogitsProcessorList
 
 from agent.models.base import ContextOverflow, ModelChunk, ModelError, TextDelta, ToolCall, Usage
+from agent.models.grammar import DEFAULT_HEADER, NONE, STOP, GrammarDocument, decision_gbnf, turn_numbers
 from agent.models.kvstate import KVStateStore, model_fingerprint
-from agent.models.grammar import NONE, STOP, GrammarDocument, decision_gbnf, hinted_values, turn_numbers
+from agent.models.prepare import StepPlan, StepPreparer
+from agent.models.replies import guard_reply
 from agent.models.toolparse import ToolTextParser
 
 __all__ = ["LlamaCppModel"]
@@ -34,7 +36,8 @@ class LlamaCppModel:
                  n_threads: int | None = None, tool_protocol: str = "auto",
                  few_shot: list[dict[str, Any]] | None = None, max_tokens: int = 512, temperature: float = 0.0,
                  seed: int = 0, max_calls_per_turn: int = 1, result_chars: int = 1500,
-                 hints: Callable[[str], str] | None = None, state_dir: Path | None = None) -> None:
+                 preparer: StepPreparer | None = None, grammar_header: str | None = None,
+                 state_dir: Path | None = None) -> None:
         """`state_dir`: where the KV cache of long prompt prefixes is kept between processes (none: not kept)."""
         from llama_cpp._utils import suppress_stdout_stderr
 
@@ -66,24 +69,24 @@ class LlamaCppModel:
         if tool_protocol == "native" and not self.chat_template:
             raise ModelError(f"{path.name} has no chat template; use tool_protocol='grammar'")
         self.tool_protocol = tool_protocol
+        # The preparer helps the grammar protocol only: the native protocol never runs it.
         self.document = GrammarDocument(few_shot or [], max_calls_per_turn=max_calls_per_turn,
-                                        result_chars=result_chars, hints=hints)
+                                        result_chars=result_chars, header=grammar_header or DEFAULT_HEADER,
+                                        preparer=preparer if tool_protocol == "grammar" else None)
         self._template: Any = None
         self._grammars: dict[str, str] = {}
-        self._tools: list[dict[str, Any]] = []  # the last step's tools, so count_tokens sees the same prompt
         self._kv = KVStateStore(Path(state_dir), model_fingerprint(path, n_ctx)) if state_dir else None
         self._kv_save = False  # after this process's first generation: store its prefix for the next process
 
     # --- the Model protocol ---------------------------------------------------------------------
 
     def stream(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Iterator[ModelChunk]:
-        self._tools = list(tools)
         if self.tool_protocol == "native":
             return self._stream_native(messages, tools)
         return self._stream_grammar(messages, tools)
 
-    def count_tokens(self, messages: list[dict[str, Any]]) -> int:
-        return len(self._prompt_tokens(messages, self._tools))
+    def count_tokens(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> int:
+        return len(self._prompt_tokens(messages, tools))
 
     # --- grammar protocol -----------------------------------------------------------------------
 
@@ -92,28 +95,49 @@ class LlamaCppModel:
             raise ModelError("the grammar protocol needs a conversation that ends with a user or tool message")
         doc, step = self.document.render(messages, tools)
         usage = Usage()
+        plan = None
+        if step == "reply" and tools and messages[-1]["role"] == "tool" and self.document.preparer is not None:
+            # The preparer may ask for one more call after a result (an item named, looked up, then acted on):
+            # its plan names the tool; the document takes a "Call:" line where the reply would start.
+            plan = self.document.plan(messages, tools)
+            if plan is not None and plan.tool not in (None, NONE):
+                doc, step = doc[: -len("Assistant:")] + "Call:", "decide"
         if step == "decide":
-            gbnf = self._gbnf(self.document.choices(doc, tools), turn_numbers(doc), hinted_values(doc),
-                              self.document.governed, self.document.bound, self.document.seen(doc))
-            text = "".join(self._generate(self._tokenize(doc), usage, gbnf=gbnf))
-            name, arguments = _decision(text)
+            plan = plan or self.document.plan(messages, tools)
+            choices = tools if plan is None else [t for t in tools if t["function"]["name"] in
+                                                  plan.available([t["function"]["name"] for t in tools])]
+            if plan is not None and not plan.available([t["function"]["name"] for t in tools]):
+                name, arguments = NONE, "{}"  # only "none" is left: nothing to generate
+            else:
+                gbnf = self._gbnf(choices, turn_numbers(doc), plan)
+                name, arguments = _decision("".join(self._generate(self._tokenize(doc), usage, gbnf=gbnf)))
             if name != NONE:
                 yield ToolCall(_call_id(messages), name, arguments)
                 yield usage
                 return
             doc += " " + json.dumps({"tool": NONE}) + "\nAssistant:"
-        yield from _trimmed(_until_loop(self._generate(self._tokenize(doc), usage, stop=STOP)))
+        preparer = self.document.preparer
+        if preparer is None:
+            yield from _trimmed(_until_loop(self._generate(self._tokenize(doc), usage, stop=STOP)))
+            yield usage
+            return
+        # With a preparer the reply is the application's when it composes one, else the model's, guarded
+        # (whole, not streamed: a label or a repeat is only known once written).
+        text = preparer.compose(messages)
+        if text is None:
+            text = guard_reply("".join(_until_loop(self._generate(self._tokenize(doc), usage, stop=STOP))))
+        if text:
+            yield TextDelta(" ".join(text.split()))
         yield usage
 
     def _gbnf(self, tools: list[dict[str, Any]], numbers: list[float] | None = None,
-              named: dict[str, Any] | None = None, governed: frozenset[str] = frozenset(),
-              bound: dict[str, str] | None = None, seen: dict[str, list[str]] | None = None) -> str:
-        key = json.dumps([tools, numbers, named, sorted(governed), bound, seen], sort_keys=True)
+              plan: StepPlan | None = None) -> str:
+        key = json.dumps([tools, numbers, _plan_key(plan)], sort_keys=True, default=str)
         if key not in self._grammars:
             if len(self._grammars) > 256:  # one per distinct set of numbers: keep the cache bounded
                 self._grammars.clear()
             try:
-                self._grammars[key] = decision_gbnf(tools, numbers, named, governed, bound, seen)
+                self._grammars[key] = decision_gbnf(tools, numbers, plan)
             except Exception as e:  # a schema construct the converter cannot express
                 raise ModelError(f"cannot build a tool-choice grammar for these tools: {e}") from e
         return self._grammars[key]
@@ -248,6 +272,13 @@ class _LazyGrammar:
         if self._sampler:
             llama_cpp.llama_sampler_free(self._sampler)
             self._sampler = None
+
+
+def _plan_key(plan: StepPlan | None) -> Any:
+    if plan is None:
+        return None
+    return [plan.pins, plan.shown, {k: sorted(v) for k, v in plan.governed.items()}, plan.tool,
+            sorted(plan.settles) if plan.settles is not None else None]
 
 
 def _decision(text: str) -> tuple[str, str]:

@@ -41,8 +41,9 @@ class OpenAIModel:
         """The endpoint as errors quote it: without userinfo or key-like query parameters."""
         return redact_url(str(self.client.base_url))
 
-    def count_tokens(self, messages: list[dict[str, Any]]) -> int:
-        return approx_tokens(messages)
+    def count_tokens(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> int:
+        # the endpoint is sent the tool specs with every request: they take room in its window too
+        return approx_tokens(messages) + (approx_tokens([{"role": "tools", "content": tools}]) if tools else 0)
 
     def stream(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Iterator[ModelChunk]:
         try:

@@ -53,8 +53,8 @@ class ScriptedModel:
                 raise ValueError(f"{path}: turn {i}: {problem}")
         return cls(turns)
 
-    def count_tokens(self, messages: list[dict[str, Any]]) -> int:
-        return approx_tokens(messages)
+    def count_tokens(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None = None) -> int:
+        return approx_tokens(messages)  # a script reads no tool specs: they cost it nothing
 
     def stream(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Iterator[ModelChunk]:
         self.calls.append([dict(m) for m in messages])
@@ -75,7 +75,7 @@ class ScriptedModel:
             args = call.get("arguments", {})
             raw = args if isinstance(args, str) else json.dumps(args)
             yield ToolCall(call.get("id") or f"call_{self._ids}", call["name"], raw)
-        yield Usage(prompt_tokens=self.count_tokens(messages), completion_tokens=max(1, len(text) // 4))
+        yield Usage(prompt_tokens=self.count_tokens(messages, tools), completion_tokens=max(1, len(text) // 4))
 
     def assert_consumed(self) -> None:
         if self.turns:

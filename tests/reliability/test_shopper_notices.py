@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from agent.models import ScriptedModel
 from agent.tools import to_model_json
-from tools.digest import digest
+from agent.models.prepare import aid_of
 from tools.render import MAX_ROWS
 
 from relkit import stored_messages
@@ -73,7 +75,7 @@ def test_review_digest_gives_the_products_own_rating(shop_context):
     ctx = shop_context("S001")
     product = ctx.deps.catalog.get("P0001")
     result = summarize(ctx, summarize.validate({"product_id": "P0001"}))
-    line = digest("summarize_reviews", to_model_json(result))
+    line = aid_of(summarize).summarize(json.loads(to_model_json(result)))  # the line the small model is shown
     assert f"rated {product.rating} from {product.review_count} reviews" in line
     if result["average"] != product.rating:
         assert f"rated {result['average']} " not in line

@@ -86,7 +86,7 @@ def _models(args: argparse.Namespace, db: Any, agent_settings: ModelSettings) ->
         agents, described, parallel = (lambda task: ScriptedModel.from_file(agent_settings.scripted)), "scripted", True
     else:
         # the shop's few-shot lines and hints are about products, not an order desk
-        agent_model = load_model(dataclasses.replace(agent_settings, few_shot=[], hints=None))
+        agent_model = load_model(dataclasses.replace(agent_settings, few_shot=[], preparer=None, grammar_header=None))
         agents, described, parallel = (lambda task: agent_model), agent_settings.describe(), bool(
             agent_settings.base_url)
     user = role_settings(args, "user")

@@ -31,7 +31,7 @@ class GoldAgent:
         self.write_tools = write_tools  # from the registry's `writes` flags
         self._next, self._asked, self._ids = 0, False, 0
 
-    def count_tokens(self, messages: list[dict[str, Any]]) -> int:
+    def count_tokens(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None = None) -> int:
         return approx_tokens(messages)
 
     def stream(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Iterator[ModelChunk]:
@@ -56,7 +56,7 @@ class AgreeableCustomer:
     name = "agreeable-customer"
     context_window = 1 << 30
 
-    def count_tokens(self, messages: list[dict[str, Any]]) -> int:
+    def count_tokens(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None = None) -> int:
         return approx_tokens(messages)
 
     def stream(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Iterator[ModelChunk]:
