@@ -14,6 +14,7 @@ from agent.langchain import NEEDS_CONFIRMATION, to_langchain
 from agent.models import ScriptedModel
 from agent.tools import Approval, ConsentRequired, ToolError, tool
 from tools import SHOPPING_TOOLS
+from tools.catalog.ingest import ingest_file
 from tools.catalog_tools import MAX_ID_LENGTH, resolve_product
 
 from relkit import every_call_answered
@@ -110,3 +111,32 @@ def test_quantities_are_strict_integers(loose):
     with pytest.raises(ValidationError):
         TOOLS["add_to_cart"].validate(json.dumps({"product_id": "P0001", "quantity": loose}))
     assert TOOLS["add_to_cart"].validate({"product_id": "P0001", "quantity": 2}).quantity == 2
+
+
+@pytest.mark.server
+def test_a_chroma_server_that_dies_mid_chat_fails_the_call_not_the_chat(tmp_path):
+    """The catalog's server goes away between two turns: the second call fails as a tool result plus an error
+    event, the turn ends normally and the transcript stays a valid chat (every call answered)."""
+    from chroma_server import running_chroma
+
+    from tools.app import build_registry, shop_context
+    from tools.catalog.store import CatalogStore
+    from tools.deps import ShopDeps
+    from tools.shoppers import ShopperStore
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "K1", "title": "Steel kettle", "price": 30, "currency": "USD"}) + "\n")
+    look = {"tool_calls": [{"name": "get_product", "arguments": {"product_id": "K1"}}]}
+    model = ScriptedModel([look, {"text": "Here it is."}, look, {"text": "Sorry."}])
+    with running_chroma(tmp_path / "chroma") as url:
+        catalog = CatalogStore.open(url=url)
+        ingest_file(catalog, feed, report_path=tmp_path / "rejects.jsonl")
+        deps = ShopDeps(catalog, ShopperStore(tmp_path / "shoppers.db"))
+        agent = Agent(model, build_registry(), shop_context(deps, "S001"))
+        first = list(agent.run("show me K1"))
+        assert next(e for e in first if e.type == "tool_result").ok
+    second = list(agent.run("show me K1 again"))  # the server is gone now
+    result = next(e for e in second if e.type == "tool_result")
+    assert not result.ok and "internal error" in result.result
+    assert [e.kind for e in second if e.type == "error"] == ["ToolCrashed"] and second[-1].type == "done"
+    assert every_call_answered(agent.messages)
