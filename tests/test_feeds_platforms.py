@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -173,6 +174,9 @@ def test_shopify_rows_grouped_by_handle(tmp_path: Path) -> None:
     products = {p.id: p for _, p in result.products}
     tee = products["classic-tee"]
     assert tee.description == "Soft & warm\n\nCotton\ntee"
+    assert tee.url is None  # the export names no shop domain: no link is made up
+    linked = read_feed(tmp_path / "products_export.csv", options=replace(USD, shop_url="https://shop.example/"))
+    assert {p.id: p.url for _, p in linked.products}["classic-tee"] == "https://shop.example/products/classic-tee"
     assert (tee.title, tee.brand, tee.tags) == ("Classic Tee", "Acme", ["cotton", "summer"])
     assert tee.category == ["Apparel & Accessories", "Clothing"] and tee.attributes["type"] == "Shirts"
     assert (tee.price, tee.sale_price, tee.stock, tee.image_url) == (25.0, 20.0, 5, "https://s/tee.jpg")

@@ -37,6 +37,8 @@ def register(subparsers: Any) -> None:
                         help="decimal mark, settles '4.500' (default: from the file's other prices or the currency)")
     ingest.add_argument("--delimiter", type=_delimiter, help="CSV delimiter: , ; tab | (default: sniffed)")
     ingest.add_argument("--encoding", help="text encoding, e.g. cp1252, utf-16 (default: byte-order mark, then detected)")
+    ingest.add_argument("--shop-url", metavar="URL", help="the storefront (https://shop.example), for product page "
+                                                          "links where the export has only handles (Shopify)")
     ingest.add_argument("--prune", action="store_true", help="delete catalog products absent from this file")
     ingest.add_argument("--report", metavar="FILE", help="where to write rejected rows (.jsonl or .csv)")
     _catalog_args(ingest, "(default: your default catalog, without the demo products)")
@@ -108,7 +110,7 @@ def cmd_ingest(args: argparse.Namespace, console: Console) -> int:
         mapping = parse_mapping(args.mapping) if args.mapping else None
         store = open_catalog(args.catalog, args.chroma_url, None, _embedder(args), demo=False)
         options = ReadOptions(currency=args.currency, decimal=args.decimal, delimiter=args.delimiter,
-                              encoding=args.encoding)
+                              encoding=args.encoding, shop_url=args.shop_url)
         report = ingest_file(store, args.file, format=args.format, mapping=mapping, prune=args.prune,
                              report_path=args.report, progress_factory=progress_bars(console), options=options)
     except NothingIngested as error:

@@ -18,6 +18,7 @@ class ReadOptions:
     decimal: str | None = None  # "," or ".": settles "4.500"
     delimiter: str | None = None  # for CSV; sniffed when None
     encoding: str | None = None  # detected (byte-order mark, then charset-normalizer) when None
+    shop_url: str | None = None  # the storefront, for exports that name products by handle only (Shopify)
 
 
 # C0 and C1 control characters except tab and newline (and carriage return, normalised below): a stray

@@ -100,6 +100,8 @@ def _product(handle: str, group: _Group, source: str, rejections: list[Rejection
         "stock": sum(stocks) if stocks else None, "variants": variants,
         "images": [r["image src"] for _, r in group.rows if r.get("image src")],
         "published": status in ("", "active") and flag is not False,
+        # The export names no domain: the product page is known only when the merchant says where the shop is.
+        "url": f"{options.shop_url.rstrip('/')}/products/{handle}" if options.shop_url else None,
         "backorder": any(v.backorder for v in variants),
     }
     attributes = {key: value for key, value in row.items()
