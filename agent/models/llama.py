@@ -77,6 +77,7 @@ class LlamaCppModel:
         self._grammars: dict[str, str] = {}
         self._kv = KVStateStore(Path(state_dir), model_fingerprint(path, n_ctx)) if state_dir else None
         self._kv_save = False  # after this process's first generation: store its prefix for the next process
+        self._tokenized: tuple[str, bool, list[int]] | None = None
 
     # --- the Model protocol ---------------------------------------------------------------------
 
@@ -187,7 +188,10 @@ class LlamaCppModel:
 
     def _tokenize(self, text: str, add_bos: bool = True) -> list[int]:
         add_bos = add_bos and self.llm.metadata.get("tokenizer.ggml.add_bos_token", "true") != "false"
-        return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True)
+        # One entry: the loop counts a step's prompt (to fit the window) right before the step tokenizes it.
+        if self._tokenized is None or self._tokenized[:2] != (text, add_bos):
+            self._tokenized = (text, add_bos, self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
+        return list(self._tokenized[2])
 
     def _token_text(self, token: int) -> str:
         return self.llm._model.token_get_text(token) if token >= 0 else ""
