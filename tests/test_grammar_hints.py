@@ -234,3 +234,20 @@ def test_a_product_named_but_not_shown_is_looked_up_then_acted_on():
     plain = [{"role": "user", "content": "show me kettles"}, *found]
     assert hints.prepare(plain, SPECS).tool is None  # a search on its own asks for nothing more
     assert hints.prepare([{"role": "user", "content": "add it to my cart"}], SPECS).tool == "add_to_cart"
+
+
+def test_the_labelled_lines_embeddings_are_kept_for_the_next_process(tmp_path):
+    calls: list[int] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return bag_of_words(texts)
+
+    from tools.hints import _kept
+
+    first = IntentIndex({"view_cart": ["show my cart"], "none": ["hello"]}, _kept(counting, tmp_path, "m"))
+    again = IntentIndex({"view_cart": ["show my cart"], "none": ["hello"]}, _kept(counting, tmp_path, "m"))
+    assert calls == [2] and np.allclose(first._vectors, again._vectors)  # the second index read them from disk
+    assert again.nearest("show my cart please") == "view_cart" and calls == [2, 1]  # queries are embedded live
+    IntentIndex({"view_cart": ["show my basket"], "none": ["hello"]}, _kept(counting, tmp_path, "m"))
+    assert calls == [2, 1, 2]  # other lines: embedded again

@@ -168,7 +168,7 @@ def step_preparer() -> Any:
     """The shop's StepPreparer (tools/hints.py) over its tools: one shared instance, its index built on first use."""
     from tools.hints import ShoppingHints
 
-    return ShoppingHints(build_registry())
+    return ShoppingHints(build_registry(), cache_dir=lambda: home() / "models" / "intents")
 
 
 def progress_bars(console: Any, threshold: int = PROGRESS_THRESHOLD) -> ProgressFactory:

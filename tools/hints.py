@@ -11,11 +11,13 @@ ids wants a tool that takes one, and a bound with no id is a search (the one too
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Callable, Collection, Iterable
 
 import numpy as np
@@ -228,8 +230,12 @@ class ShoppingHints:
 
     summarizes = True
 
-    def __init__(self, tools: Iterable[Tool], index: IntentIndex | None = None) -> None:
+    def __init__(self, tools: Iterable[Tool], index: IntentIndex | None = None,
+                 cache_dir: Callable[[], Path] | None = None) -> None:
+        """`cache_dir()`: where the labelled lines' embeddings are kept between processes (none: not kept); asked
+        when the index is first built, so the application's home is read then."""
         self._tools = {t.name: t for t in tools}
+        self._cache_dir = cache_dir
         self._aids = {name: aid for name, t in self._tools.items() if (aid := aid_of(t)) is not None}
         self._index = index
         self._cache: dict[str, Reading] = {}
@@ -393,7 +399,10 @@ class ShoppingHints:
             from tools.catalog.embed import EmbedderUnavailable, MiniLMEmbedding
 
             try:
-                self._index = IntentIndex(load_prompt_yaml("intents.yaml"), MiniLMEmbedding().embed)
+                embedder = MiniLMEmbedding()
+                embed = embedder.embed if self._cache_dir is None else \
+                    _kept(embedder.embed, self._cache_dir(), embedder.embedder_id)
+                self._index = IntentIndex(load_prompt_yaml("intents.yaml"), embed)
             except EmbedderUnavailable:  # values alone still help; the tool is then the model's own choice
                 self._index = False  # type: ignore[assignment]
         return self._index or None
@@ -447,3 +456,26 @@ def _content(message: dict[str, Any]) -> str:
     if isinstance(content, list):
         return "".join(p.get("text", "") for p in content if isinstance(p, dict))
     return str(content or "")
+
+
+def _kept(embed: Callable[[list[str]], np.ndarray], directory: Path, model: str) -> Callable[[list[str]], np.ndarray]:
+    """`embed`, with the first (labelled lines') batch kept on disk by its texts' hash: a new process skips it."""
+    first = [True]
+
+    def cached(texts: list[str]) -> np.ndarray:
+        if not first[0] or len(texts) < 2:
+            return embed(texts)
+        first[0] = False
+        path = directory / f"intents-{hashlib.sha256(chr(0).join([model, *texts]).encode()).hexdigest()[:16]}.npy"
+        try:
+            return np.load(path)
+        except (OSError, ValueError):
+            vectors = embed(texts)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            np.save(path, vectors)
+        except OSError:
+            pass  # an unwritable cache costs the next launch a second, nothing more
+        return vectors
+
+    return cached
