@@ -65,3 +65,13 @@ def test_a_reply_stops_when_it_loops() -> None:
     assert len(stream(", ".join(f"P{n:04d}" for n in range(14, 60)))) < 80  # ids counting up
     fine = "I found 2: Audiora Pulse (P0001, $199.99); Sonique Aria (P0002, $179.99). Want details?"
     assert stream(fine) == fine
+
+
+def test_a_product_on_sale_is_described_at_the_price_search_showed(shop_context) -> None:
+    from tools.digest import product_line
+
+    ctx = shop_context("S001")
+    on_sale = next(p for p in ctx.deps.catalog.get_many(ctx.deps.catalog.ids())
+                   if p.sale_price is not None and p.sale_price < p.price)
+    line = product_line(json.loads(run(ctx, "get_product", product_id=on_sale.id)))
+    assert f"${on_sale.effective_price:,.2f} (on sale from ${on_sale.price:,.2f})" in line

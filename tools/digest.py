@@ -61,8 +61,12 @@ def product_line(r: dict[str, Any]) -> str:
     stock = "in stock" if r.get("available", r.get("in_stock")) else "out of stock"
     attrs = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in list((r.get("attributes") or {}).items())[:12])
     rating = f", rated {r['rating']} from {r.get('review_count', 0)} reviews" if r.get("rating") is not None else ""
-    return f"{r.get('title')} ({r.get('id')}): {_price(r)}, {stock}{rating}." + (f" {attrs[:1].upper()}{attrs[1:]}."
-                                                                                   if attrs else "")
+    # The price a shopper pays now (a sale's), as search results show it; the list price only beside it.
+    price = _price({**r, "price": r.get("effective_price", r.get("price"))})
+    if r.get("effective_price") is not None and r.get("price") is not None and r["effective_price"] < r["price"]:
+        price += f" (on sale from {_price(r)})"
+    return f"{r.get('title')} ({r.get('id')}): {price}, {stock}{rating}." + (f" {attrs[:1].upper()}{attrs[1:]}."
+                                                                             if attrs else "")
 
 
 def recommend_line(r: dict[str, Any]) -> str:
