@@ -7,40 +7,19 @@ import shutil
 import struct
 import time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import pytest
-from pydantic import BaseModel, Field
 
 from tools import app
 from agent.models.base import ContextOverflow, ModelError, TextDelta, ToolCall, Usage
 from agent.models.grammar import decision_gbnf
 from agent.models.prepare import StepPlan
 from agent.tools import tool
-from test_grammar import add_lines
+from test_grammar import EARBUDS, FEW_SHOT, SPECS, SYSTEM, add_lines, get_product, search_catalog
 
 
-@tool
-def search_catalog(query: str, max_price: float | None = None, sort: Literal["relevance", "price"] = "relevance"):
-    """Search the product catalog by keywords, optionally under a maximum price."""
-
-
-@tool
-def get_product(product_id: str):
-    """Get one product's details by its id."""
-
-
-TOOLS = {t.name: t for t in (search_catalog, get_product)}
-SPECS = [t.spec() for t in TOOLS.values()]
-FEW_SHOT = [
-    {"user": "I'm looking for running shoes under $120",
-     "call": {"tool": "search_catalog", "args": {"query": "running shoes", "max_price": 120}}},
-    {"user": "tell me more about P0042", "call": {"tool": "get_product", "args": {"product_id": "P0042"}}},
-    {"user": "compare P1 and P2", "call": {"tool": "compare_products", "args": {"product_ids": ["P1", "P2"]}}},
-    {"user": "hi there!", "call": None, "reply": "Hello! What are you shopping for today?"},
-]
-SYSTEM = {"role": "system", "content": "You are a shopping assistant."}
-EARBUDS = {"role": "user", "content": "Find me wireless earbuds under $50"}
+TOOLS = {t.name: t for t in (search_catalog, get_product)}  # the grammar tests' tools and examples, shared
 
 QWEN_TEMPLATE = """{%- if tools %}
 {{- '<|im_start|>system\\n' }}{% if messages[0]['role'] == 'system' %}{{- messages[0]['content'] }}{% endif %}
