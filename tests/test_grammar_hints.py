@@ -11,7 +11,8 @@ import pytest
 from agent.models.base import ToolCall
 from agent.models.grammar import GrammarDocument, decision_schema
 from tools.app import build_registry
-from tools.hints import IntentIndex, ShoppingHints, search_phrase, value_hints
+from tools.hints import ShoppingHints, search_phrase, value_hints
+from tools.intents import IntentIndex
 from tools.resources import load_prompt_yaml as load_yaml
 
 REGISTRY = build_registry()
@@ -243,7 +244,7 @@ def test_the_labelled_lines_embeddings_are_kept_for_the_next_process(tmp_path):
         calls.append(len(texts))
         return bag_of_words(texts)
 
-    from tools.hints import _kept
+    from tools.intents import kept_embeddings as _kept
 
     first = IntentIndex({"view_cart": ["show my cart"], "none": ["hello"]}, _kept(counting, tmp_path, "m"))
     again = IntentIndex({"view_cart": ["show my cart"], "none": ["hello"]}, _kept(counting, tmp_path, "m"))

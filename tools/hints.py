@@ -11,10 +11,8 @@ ids wants a tool that takes one, and a bound with no id is a search (the one too
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +25,7 @@ from agent.tools import Tool
 from tools.resources import load_prompt_yaml
 from tools.catalog.query import parse_query
 from tools.constraints import Constraints, parse_constraints
+from tools.intents import IntentIndex, kept_embeddings
 from tools.copy_style import find_length, find_tone
 from tools.lexicon import language, to_english
 from tools.references import Reference, lookup_phrase, resolve, shown_items
@@ -178,38 +177,6 @@ def read_values(text: str) -> LineValues:
 def value_hints(text: str) -> str:
     """The rendered values of a line (what the "Hints:" line starts with)."""
     return read_values(text).render()
-
-
-_MASK = re.compile(r"(?i)(?<![\w$])(?:#\s*)?p?\d+(?:[.,]\d+)?\b")
-
-
-class IntentIndex:
-    """k nearest labelled lines by cosine, votes weighted by similarity. Ids and numbers are masked on both
-    sides: the embedding should see "compare N and N", not which ids happen to be alike."""
-
-    def __init__(self, labelled: dict[str, list[str]], embed: Callable[[list[str]], np.ndarray], k: int = 7,
-                 same: float = 0.95) -> None:
-        self.labels = [tool for tool, lines in labelled.items() for _ in lines]
-        self._embed, self.k, self.same = embed, k, same
-        self._vectors = embed([_MASK.sub("N", line) for lines in labelled.values() for line in lines])
-
-    def nearest(self, text: str, among: Collection[str] | None = None) -> str:
-        """The tool the k nearest lines vote for (weights: similarity to the 4th power, so close lines count far
-        more than loose ones); a line that all but repeats a labelled one takes its label. With `among`, only
-        lines labelled with one of those tools vote."""
-        sims = self._vectors @ self._embed([_MASK.sub("N", text)])[0]
-        if among is not None:
-            sims = np.where([label in among for label in self.labels], sims, -np.inf)
-        order = np.argsort(-sims)[: self.k]
-        if not np.isfinite(sims[order[0]]):
-            return "none"
-        if sims[order[0]] >= self.same:
-            return self.labels[order[0]]
-        votes: Counter[str] = Counter()
-        for i in order:
-            if np.isfinite(sims[i]):
-                votes[self.labels[i]] += max(float(sims[i]), 0.0) ** 4
-        return votes.most_common(1)[0][0]
 
 
 @dataclass(frozen=True)
@@ -401,7 +368,7 @@ class ShoppingHints:
             try:
                 embedder = MiniLMEmbedding()
                 embed = embedder.embed if self._cache_dir is None else \
-                    _kept(embedder.embed, self._cache_dir(), embedder.embedder_id)
+                    kept_embeddings(embedder.embed, self._cache_dir(), embedder.embedder_id)
                 self._index = IntentIndex(load_prompt_yaml("intents.yaml"), embed)
             except EmbedderUnavailable:  # values alone still help; the tool is then the model's own choice
                 self._index = False  # type: ignore[assignment]
@@ -456,26 +423,3 @@ def _content(message: dict[str, Any]) -> str:
     if isinstance(content, list):
         return "".join(p.get("text", "") for p in content if isinstance(p, dict))
     return str(content or "")
-
-
-def _kept(embed: Callable[[list[str]], np.ndarray], directory: Path, model: str) -> Callable[[list[str]], np.ndarray]:
-    """`embed`, with the first (labelled lines') batch kept on disk by its texts' hash: a new process skips it."""
-    first = [True]
-
-    def cached(texts: list[str]) -> np.ndarray:
-        if not first[0] or len(texts) < 2:
-            return embed(texts)
-        first[0] = False
-        path = directory / f"intents-{hashlib.sha256(chr(0).join([model, *texts]).encode()).hexdigest()[:16]}.npy"
-        try:
-            return np.load(path)
-        except (OSError, ValueError):
-            vectors = embed(texts)
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            np.save(path, vectors)
-        except OSError:
-            pass  # an unwritable cache costs the next launch a second, nothing more
-        return vectors
-
-    return cached
