@@ -22,7 +22,7 @@ from tools.checkout.model import (
 from tools.checkout.money import format_minor, to_minor
 from tools.checkout.store import CheckoutStore
 from tools.deps import ShopContext
-from tools.digest import checkout_line, order_line, orders_line
+from tools.digest import checkout_line, checkout_reply, order_line, orders_line
 from tools.history_tools import session_shopper
 
 __all__ = ["apply_discount_code", "choose_shipping", "place_order", "start_checkout", "view_order"]
@@ -104,7 +104,7 @@ def order_summary(o: Order) -> dict[str, Any]:
     return out
 
 
-@tool(writes=True, metadata={AID: ToolAid(summarize=checkout_line)})
+@tool(writes=True, metadata={AID: ToolAid(summarize=checkout_line, present=checkout_reply)})
 def start_checkout(ctx: ShopContext) -> dict[str, Any]:
     """Start a checkout from the shopper's cart (they confirm first): lines, subtotal and total so far."""
     shopper_id = session_shopper(ctx)
@@ -128,7 +128,13 @@ def start_checkout(ctx: ShopContext) -> dict[str, Any]:
     return checkout_summary(checkout)
 
 
-@tool(writes=True, metadata={AID: ToolAid(summarize=checkout_line)})
+# The address parts and the speed a shopper's line states are pinned (tools/addresses.py); none is invented.
+_SHIPPING_VALUES = {"street_address": "street_address", "city": "city", "region": "region",
+                    "postal_code": "postal_code", "country": "country", "option_id": "shipping"}
+
+
+@tool(writes=True, metadata={AID: ToolAid(values=_SHIPPING_VALUES, governed=frozenset(_SHIPPING_VALUES),
+                                          summarize=checkout_line, present=checkout_reply, after="start_checkout")})
 def choose_shipping(
     ctx: ShopContext,
     option_id: Annotated[str | None, Field(description="a shipping option id from the checkout")] = None,
@@ -157,7 +163,7 @@ def choose_shipping(
     return checkout_summary(updated)
 
 
-@tool(writes=True, metadata={AID: ToolAid(summarize=checkout_line)})
+@tool(writes=True, metadata={AID: ToolAid(summarize=checkout_line, present=checkout_reply)})
 def apply_discount_code(ctx: ShopContext, code: Annotated[str, Field(min_length=1, max_length=40)]) -> dict[str, Any]:
     """Apply a discount code the shopper gave to their checkout; an invalid code changes nothing."""
     shopper_id = session_shopper(ctx)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["product_reply", "added_line", "cart_line", "checkout_line", "compare_line", "description_line",
+__all__ = ["product_reply", "added_line", "cart_line", "checkout_line", "checkout_reply", "compare_line", "description_line",
            "history_line", "order_line", "orders_line", "product_line", "recommend_line", "removed_line", "reviews_line",
            "search_line"]
 
@@ -137,6 +137,29 @@ def checkout_line(r: dict[str, Any]) -> str:
     options = "; ".join(f"{o['id']}: {o['title']} {o['price']}" for o in r.get("shipping_options") or [])
     return " ".join(parts) + "." + (f" Shipping options: {options}." if options and not shipping else "") + \
         (f" {r['next']}" if r.get("next") else "")
+
+
+def checkout_reply(r: dict[str, Any], question: str = "") -> str:
+    """The checkout told to the shopper: what is in it, where it ships, the total, and the one thing still
+    needed (an address, a shipping option, or their yes to place the order)."""
+    lines = ", ".join(f"{li.get('quantity', 1)} × {li.get('title')} ({li.get('line_total')})" for li in r.get("lines") or [])
+    parts = [f"Your checkout has {lines}." if lines else "Your checkout is open."]
+    if r.get("discounts"):
+        parts.append("Discount " + ", ".join(f"{d.get('code')} -{d.get('amount')}" for d in r["discounts"]) + ".")
+    shipping = r.get("shipping") or {}
+    if shipping and r.get("ship_to"):
+        parts.append(f"{shipping.get('title')} ({shipping.get('price')}) to {r['ship_to']}.")
+    elif r.get("ship_to"):
+        parts.append(f"It ships to {r['ship_to']}.")
+    parts.append(f"Total {r.get('total')}." if shipping else f"Subtotal {r.get('subtotal')}.")
+    options = "; ".join(f"{o['title']} ({o['id']}) {o['price']}" for o in r.get("shipping_options") or [])
+    if r.get("status") == "ready_for_complete":
+        parts.append("Shall I place the order?")
+    elif not r.get("ship_to"):
+        parts.append("Where should it ship? Please give the street address, city, postal code and country.")
+    elif not shipping:
+        parts.append(f"Which shipping would you like? {options}." if options else "Which shipping would you like?")
+    return " ".join(parts)
 
 
 def order_line(r: dict[str, Any]) -> str:

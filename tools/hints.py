@@ -26,10 +26,12 @@ from tools.resources import load_prompt_yaml
 from tools.catalog.query import parse_query
 from tools.constraints import Constraints, parse_constraints
 from tools.intents import IntentIndex, kept_embeddings
+from tools.addresses import ShippingWords, read_shipping
 from tools.copy_style import find_length, find_tone
 from tools.lexicon import language, to_english
 from tools.references import Reference, lookup_phrase, resolve, shown_items
 from tools.replies import compose_reply
+from tools.sequels import needs_first, sequel_plan
 
 __all__ = ["IntentIndex", "LineValues", "Reading", "ShoppingHints", "read_values", "search_phrase", "shown_ids",
            "summary_line", "value_hints"]
@@ -55,6 +57,7 @@ _CATEGORY = re.compile(r"(?i)\b(?:the|browse|your|in|from)\s+(?!(?:the|a|an|your
                        r"\b(?:in\s+(?:the\s+)?category|category\s*(?::|=|named|called))\s*"
                        r"\"?([a-z][a-z&'-]*(?:\s+(?!under|over|below|above|for|with|rated|only|please|pls)"
                        r"[a-z&'-]+){0,2})\"?")
+_SHIPPING_KINDS = ("street_address", "city", "region", "postal_code", "country", "shipping")
 _NOT_CATEGORY = frozenset("same other this that whole entire a an the which what in of for from to at on".split())
 
 
@@ -133,12 +136,17 @@ class LineValues:
     category: str | None = None
     tone: str | None = None
     length: str | None = None
+    shipping: ShippingWords = ShippingWords()
 
     def by_kind(self) -> dict[str, tuple[Any, ...]]:
         """The values found, by the kind names tools declare in their ToolAid.values."""
         out: dict[str, tuple[Any, ...]] = {"id": self.ids} if self.ids else {}
         for kind in ("max_price", "min_price", "min_rating", "count", "category", "tone", "length"):
             value = getattr(self, kind)
+            if value is not None:
+                out[kind] = (value,)
+        for kind in _SHIPPING_KINDS:  # an address's parts by their argument names; the speed as "shipping"
+            value = getattr(self.shipping, "speed" if kind == "shipping" else kind)
             if value is not None:
                 out[kind] = (value,)
         return out
@@ -160,6 +168,7 @@ class LineValues:
             value = getattr(self, key)
             if value:
                 parts.append(f'{key} "{value}"')
+        parts += [f'{kind} "{v[0]}"' for kind, v in self.by_kind().items() if kind in _SHIPPING_KINDS]
         return "; ".join(parts) or "-"
 
 
@@ -171,7 +180,8 @@ def read_values(text: str) -> LineValues:
     said = next(g for g in count.groups() if g).lower() if count else None
     return LineValues(ids=tuple(_ids(text)), max_price=parsed.max_price, min_price=parsed.min_price,
                       min_rating=parsed.min_rating, count=int(_NUMBER_WORDS.get(said, said)) if said else None,
-                      category=_category(rest), tone=find_tone(rest), length=find_length(rest))
+                      category=_category(rest), tone=find_tone(rest), length=find_length(rest),
+                      shipping=read_shipping(text))
 
 
 def value_hints(text: str) -> str:
@@ -226,7 +236,7 @@ class ShoppingHints:
     def prepare(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> StepPlan:
         start = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=None)
         if start is not None and any(m.get("role") == "tool" for m in messages[start:]):
-            return self._follow_up(messages, start)
+            return self._follow_up(messages, start, tools)
         user = [m for m in messages if m.get("role") == "user"]
         reading = self.read(_content(user[-1])) if user else Reading(LineValues(), None)
         found = reading.values.by_kind()
@@ -240,6 +250,8 @@ class ShoppingHints:
         if lookup is not None:  # "put the Ember & Bean coffee in my cart", nothing of that name shown: find it
             search, phrase = lookup
             likely, found = search, {**found, "text": (phrase,)}
+        # "ship it to 1 Elm St, …" with no checkout yet: start one first (choose_shipping comes after it)
+        likely = needs_first(likely, messages, self._aids, {t["function"]["name"] for t in tools}) or likely
         # A line naming money but no bound the parser reads: the price arguments stay open (the model takes an
         # amount written in the line) instead of vanishing with the budget.
         open_args = self.open_arguments(_content(user[-1])) if user else frozenset()
@@ -274,8 +286,13 @@ class ShoppingHints:
         phrase = lookup_phrase(text)
         return (searches[0], phrase) if phrase else None
 
-    def _follow_up(self, messages: list[dict[str, Any]], start: int) -> StepPlan:
-        """After a lookup this turn, the action the line asked for, on the first item found; else no more calls."""
+    def _follow_up(self, messages: list[dict[str, Any]], start: int, tools: list[dict[str, Any]]) -> StepPlan:
+        """After a lookup this turn, the action the line asked for, on the first item found; after another
+        result, the call the line still asks for (tools/sequels.py); else no more calls."""
+        sequel = sequel_plan(messages, start, self.read(_content(messages[start])).values.by_kind(), self._aids,
+                             self._tools, {t["function"]["name"] for t in tools})
+        if sequel is not None:
+            return sequel
         lookup = self._lookup(messages, start)
         calls = [tc["function"]["name"] for m in messages[start:] if m.get("role") == "assistant"
                  for tc in m.get("tool_calls") or []]

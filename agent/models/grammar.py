@@ -68,7 +68,8 @@ def decision_schema(tools: list[dict[str, Any]], numbers: list[float] | None = N
     `plan` (a preparer's, see agent/models/prepare.py) pins arguments to values ("min_rating 4.5" cannot
     arrive as max_price; `ids "88"` makes based_on "88", not "history"), limits ids to those the conversation
     has shown (a tool that requires one, with none shown, cannot be chosen: a model cannot invent an id) and
-    leaves out governed arguments it has no value for. The tool's choice among the rest stays the model's."""
+    leaves out governed arguments it has no value for. The tool's choice among the rest stays the model's
+    (and "none" with it, unless the plan is `required`)."""
     plan = plan or StepPlan()
     defs: dict[str, Any] = {}
     choices = []
@@ -86,7 +87,8 @@ def decision_schema(tools: list[dict[str, Any]], numbers: list[float] | None = N
         for def_name, sub in params.pop("$defs", {}).items():
             defs[prefix + def_name] = sub
         choices.append(_object({"tool": {"const": name}, "args": params}))
-    choices.append(_object({"tool": {"const": NONE}}))
+    if not (plan.required and choices):
+        choices.append(_object({"tool": {"const": NONE}}))
     schema: dict[str, Any] = {"anyOf": choices}
     if defs:
         schema["$defs"] = defs

@@ -282,7 +282,7 @@ def _plan_key(plan: StepPlan | None) -> Any:
     if plan is None:
         return None
     return [plan.pins, plan.shown, {k: sorted(v) for k, v in plan.governed.items()}, plan.tool,
-            sorted(plan.settles) if plan.settles is not None else None]
+            sorted(plan.settles) if plan.settles is not None else None, plan.required]
 
 
 def _decision(text: str) -> tuple[str, str]:

@@ -32,6 +32,9 @@ class ToolAid:
     present: Callable[[Any], str] | None = None
     # the argument that carries the user's own words (a free-text query), if any
     text_arg: str | None = None
+    # a tool that must have run before this one ("choose shipping" needs a started checkout): when the user's
+    # words lead here and it has not run, a preparer plans it first, then this one, in the same turn
+    after: str | None = None
 
 
 def aid_of(tool: Any) -> ToolAid | None:
@@ -47,13 +50,16 @@ class StepPlan:
     Per tool name and argument: `pins` are the values it must take (made required); `shown` the values the
     conversation has shown that it may take (or its default) — a required argument with none shown makes its
     tool unavailable, so a model cannot invent an id; `governed` the optional arguments left out unless pinned.
-    `tool` is the likely tool: among `settles` (all tools when None) only it (and "none") stays available."""
+    `tool` is the likely tool: among `settles` (all tools when None) only it (and "none") stays available;
+    `required` settles the call itself: "none" is not offered (a step the user's own line asked for, planned
+    after a result of this turn)."""
 
     pins: Mapping[str, Mapping[str, tuple[Any, ...]]] = field(default_factory=dict)
     shown: Mapping[str, Mapping[str, tuple[Any, ...]]] = field(default_factory=dict)
     governed: Mapping[str, frozenset[str]] = field(default_factory=dict)
     tool: str | None = None
     settles: frozenset[str] | None = None
+    required: bool = False
 
     def available(self, names: list[str]) -> list[str]:
         """The tool names (of `names`) a call may use under `tool`/`settles`."""
