@@ -175,3 +175,25 @@ def test_chat_draws_a_searchs_near_misses_as_a_second_table(run_cli):
               {"text": "Nothing under $60; the closest cost more."}]
     code, out, _ = run_cli("chat", inputs=["running shoes under $60", "/quit"], script=script)
     assert code == 0 and "close, but over your budget" in out and "misses" in out
+
+
+def test_an_order_placed_in_the_chat_is_delivered_by_the_orders_command_then_returned(run_cli, demo_catalog, tmp_path):
+    where = ["--catalog", str(demo_catalog.location), "--state-dir", str(tmp_path / "state")]
+    buy = [{"tool_calls": [{"name": "add_to_cart", "arguments": {"product_id": "P0011", "quantity": 1}}]},
+           {"tool_calls": [{"name": "start_checkout", "arguments": {}}]},
+           {"tool_calls": [{"name": "choose_shipping", "arguments": {
+               "option_id": "standard", "street_address": "1 Elm St", "city": "Springfield", "country": "US"}}]},
+           {"tool_calls": [{"name": "place_order", "arguments": {}}]}, {"text": "Placed."}]
+    _, _, stdout = run_cli("chat", "--once", "buy P0011", "--json", "--yes", script=buy)
+    placed = [json.loads(line) for line in stdout.splitlines() if json.loads(line)["type"] == "tool_result"][-1]
+    order_id = placed["result"]["order_id"]
+    code, out, _ = run_cli("orders", "list", "S001", *where)
+    assert code == 0 and order_id in out and "placed" in out
+    assert run_cli("orders", "deliver", order_id, *where)[:2] == (0, f"Order {order_id} is now delivered (simulated).\n")
+    back = [{"tool_calls": [{"name": "return_delivered_order_items", "arguments": {
+        "order_id": order_id, "item_ids": ["P0011"]}}]}, {"text": "Return requested."}]
+    _, _, stdout = run_cli("chat", "--once", "return it", "--json", "--yes", script=back)
+    result = next(json.loads(l) for l in stdout.splitlines() if json.loads(l)["type"] == "tool_result")
+    assert result["ok"] and result["result"]["status"] == "return_requested"
+    assert result["result"]["adjustments"][0]["amount"] == "29.00 USD"
+    assert run_cli("orders", "deliver", "ord_nope", *where)[0] == 2

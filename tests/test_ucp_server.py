@@ -182,6 +182,15 @@ def test_full_purchase_with_discount_shipping_webhooks_and_shipping_simulation(b
         ["order_placed", "order_shipped"]
     assert all(e["order"]["id"] == order_id and e["checkout_id"] == created["id"] for e in receiver.events)
 
+    deliver = f"{base_url}/testing/simulate-delivery/{order_id}"
+    assert httpx.post(deliver, headers=headers()).status_code == 403
+    delivered = httpx.post(deliver, headers=headers(**{"Simulation-Secret": SECRET})).json()
+    assert delivered["status"] == "delivered"
+    assert [e["type"] for e in delivered["fulfillment"]["events"]] == ["shipped", "delivered"]
+    assert order.Order(**delivered).fulfillment.events[-1].tracking_number == shipped.json()[
+        "fulfillment"]["events"][0]["tracking_number"]
+    assert httpx.post(ship, headers=headers(**{"Simulation-Secret": SECRET})).status_code == 409  # delivered
+
 
 def test_declined_payment_is_402_and_the_checkout_can_still_complete(base_url: str) -> None:
     checkout = to_us(base_url, new_checkout(base_url).json(), option="ground")

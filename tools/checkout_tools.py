@@ -91,8 +91,9 @@ def order_summary(o: Order) -> dict[str, Any]:
     cur = o.currency
     out: dict[str, Any] = {
         "order_id": o.id, "status": o.status, "placed_at": o.created_at,
-        "lines": [{"product_id": li.product_id, "title": li.title, "quantity": li.quantity,
-                   "line_total": _money(li.unit_price * li.quantity, cur)} for li in o.line_items],
+        "lines": [{"product_id": li.product_id, "item_id": li.variant_id or li.product_id, "title": li.title,
+                   "quantity": li.quantity, "line_total": _money(li.unit_price * li.quantity, cur)}
+                  for li in o.line_items],
         "total": _money(o.totals.total, cur)}
     if o.shipping is not None:
         out["shipping"] = f"{o.shipping.title}, {_money(o.shipping.amount, cur)}"
@@ -101,6 +102,9 @@ def order_summary(o: Order) -> dict[str, Any]:
     tracking = [e.get("tracking_number") for e in o.events if e.get("type") == "shipped" and e.get("tracking_number")]
     if tracking:
         out["tracking"] = tracking[-1]
+    if o.adjustments:  # refunds and price differences after the sale (tools/aftersale_tools.py)
+        out["adjustments"] = [{"type": a.get("type"), "status": a.get("status"), "amount": _money(a.get("amount"), cur),
+                               "description": a.get("description")} for a in o.adjustments]
     return out
 
 

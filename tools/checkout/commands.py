@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-__all__ = ["cmd_serve", "open_merchant", "register"]
+__all__ = ["cmd_orders", "cmd_serve", "open_merchant", "register"]
 
 
 def register(subparsers: Any) -> None:
@@ -39,6 +39,16 @@ def register(subparsers: Any) -> None:
                        help="post order webhooks to non-loopback hosts too (default: loopback only)")
     add_catalog_args(serve, "(default: the demo catalog; ignored with --ucp-shop)")
     serve.set_defaults(func=cmd_serve)
+
+    orders = subparsers.add_parser(
+        "orders", help="the shop's orders: list a shopper's, or simulate shipping and delivery",
+        description="List a shopper's orders, or move one along as a warehouse would (simulated): shipped, then "
+                    "delivered. A delivered order can be returned or exchanged by the shopper in the chat.")
+    orders.add_argument("action", choices=["list", "ship", "deliver"])
+    orders.add_argument("target", metavar="SHOPPER|ORDER", help="a shopper id (list) or an order id (ship, deliver)")
+    orders.add_argument("--state-dir", metavar="DIR", help="where checkouts and orders live (default: the chat's)")
+    add_catalog_args(orders)
+    orders.set_defaults(func=cmd_orders)
 
 
 def open_merchant(args: argparse.Namespace) -> tuple[Any, Any, str, Path | None]:
@@ -100,3 +110,33 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
         store.close()
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
+
+
+def cmd_orders(args: argparse.Namespace, console: Console) -> int:
+    from rich.table import Table
+
+    from tools.app import open_deps
+    from tools.checkout.model import CheckoutError
+    from tools.checkout.money import format_minor
+    from tools.checkout.simulate import deliver
+
+    deps = open_deps(args.catalog, args.chroma_url, state_dir=args.state_dir)
+    store = deps.checkout
+    assert store is not None
+    try:
+        if args.action == "list":
+            table = Table("status", "placed at", "items", "total")
+            table.add_column("order", no_wrap=True)  # an id to copy whole
+            for o in store.orders_for(args.target):
+                table.add_row(o.status, o.created_at, str(sum(li.quantity for li in o.line_items)),
+                              format_minor(o.totals.total, o.currency), o.id)
+            console.print(table)
+            return 0
+        done = store.ship(args.target) if args.action == "ship" else deliver(store, args.target)
+    except CheckoutError as error:
+        console.print(f"[bold red]Cannot {args.action} {escape(args.target)}:[/] {escape(str(error))}")
+        return 2
+    finally:
+        deps.close()
+    console.print(f"Order {escape(done.id)} is now {done.status} (simulated).", highlight=False)
+    return 0

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
-    "Address", "AppliedDiscount", "Buyer", "Checkout", "CheckoutError", "CheckoutRequest", "CheckoutUpdate",
+    "Address", "AfterSale", "AppliedDiscount", "Buyer", "Checkout", "CheckoutError", "CheckoutRequest", "CheckoutUpdate",
     "FulfillmentInput", "IdempotencyConflict", "InvalidRequest", "LineItem", "LineItemInput", "NotFound",
     "NotModifiable", "NotReady", "Order", "OrderLine", "OutOfStock", "PaymentDeclined", "PaymentInput",
     "ShippingOption", "Status", "Totals", "from_json", "to_json",
 ]
 
 Status = Literal["incomplete", "ready_for_complete", "requires_escalation", "completed", "canceled"]
-OrderStatus = Literal["placed", "shipped", "delivered", "canceled"]
+# return_requested / exchange_requested: set by the after-sale desk (tools/retail/shop.py maps them to τ²'s)
+OrderStatus = Literal["placed", "shipped", "delivered", "canceled", "return_requested", "exchange_requested"]
 
 
 # -- errors: each kind is its own type; the REST layer maps types to HTTP codes, the chat tools to messages ------
@@ -250,6 +251,20 @@ class OrderLine:
     quantity: int
     fulfilled: int = 0
     image_url: str | None = None
+    variant_id: str | None = None  # the catalog variant, once the after-sale desk swapped a unit for one
+    options: dict[str, str] = field(default_factory=dict)  # that variant's options
+
+
+@dataclass
+class AfterSale:
+    """What the after-sale desk recorded on an order: τ²'s order fields, money in minor units."""
+
+    cancel_reason: str | None = None
+    items_modified: bool = False  # items of a pending order change once
+    return_items: list[str] | None = None
+    exchange_items: list[str] | None = None
+    exchange_new_items: list[str] | None = None
+    exchange_price_difference: int | None = None  # minor units; negative: owed to the shopper
 
 
 @dataclass
@@ -269,6 +284,7 @@ class Order:
     payment: dict[str, Any] = field(default_factory=dict)  # handler, brand, last digits, reference
     events: list[dict[str, Any]] = field(default_factory=list)  # fulfillment events (UCP shape)
     adjustments: list[dict[str, Any]] = field(default_factory=list)  # refunds, returns (UCP shape)
+    after_sale: AfterSale = field(default_factory=AfterSale)
 
 
 # -- JSON round trip ----------------------------------------------------------------------------------------
@@ -307,4 +323,4 @@ def _value(annotation: Any, value: Any) -> Any:
 
 
 _TYPES.update({c.__name__: c for c in (Address, Buyer, LineItem, ShippingOption, AppliedDiscount, Totals,
-                                      OrderLine)})
+                                      OrderLine, AfterSale)})

@@ -27,6 +27,7 @@ from tools.checkout.model import (
     CheckoutError, IdempotencyConflict, InvalidRequest, NotFound, NotModifiable, NotReady, OutOfStock,
     PaymentDeclined)
 from tools.checkout.money import to_minor
+from tools.checkout.simulate import deliver
 from tools.checkout.store import CheckoutStore
 from tools.checkout.ucp_wire import (
     CAPABILITIES, VERSION, CompleteBody, CreateBody, UpdateBody, checkout_json, complete_input, create_input,
@@ -185,18 +186,26 @@ def build_app(store: CheckoutStore, catalog: Any, settings: ServerSettings | Non
                                      adjustments=data.get("adjustments"), idempotency_key=idem(request))
         return order_json(updated, _base(request))
 
-    @app.post("/testing/simulate-shipping/{order_id}")
-    def simulate_shipping(request: Request, order_id: str) -> dict[str, Any]:
+    def simulation_allowed(request: Request) -> None:
         secret = m.settings.simulation_secret
         if not secret:
             raise _Refused(404, "not_found", "simulation endpoints are off (start the server with a secret)")
         given = request.headers.get("simulation-secret", "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
             raise _Refused(403, "forbidden", "a valid Simulation-Secret header is required")
+
+    @app.post("/testing/simulate-shipping/{order_id}")
+    def simulate_shipping(request: Request, order_id: str) -> dict[str, Any]:
+        simulation_allowed(request)
         shipped = store.ship(order_id)
         checkout = store.get(shipped.checkout_id)
         _notify(m, request, checkout.webhook_url, "order_shipped", order_id)
         return order_json(shipped, _base(request))
+
+    @app.post("/testing/simulate-delivery/{order_id}")
+    def simulate_delivery(request: Request, order_id: str) -> dict[str, Any]:
+        simulation_allowed(request)  # the order then may be returned or exchanged (tools/retail/shop.py)
+        return order_json(deliver(store, order_id), _base(request))
 
     @app.get("/catalog/search")
     def search(q: str, limit: int = 10) -> dict[str, Any]:

@@ -13,23 +13,19 @@ from __future__ import annotations
 from agent.tools import tool
 from tools.retail.model import Address, GiftCard, Order, OrderItem, Payment, render
 from tools.retail.policy import RetailContext, RetailError, db_of, own_order, own_user, payment_method, variant
+from tools.retail.rules import (check_cancel, check_exchange, check_items_present, check_modify, check_modify_items,
+                                check_return)
 
 __all__ = ["cancel_pending_order", "exchange_delivered_order_items", "modify_pending_order_address",
            "modify_pending_order_items", "modify_pending_order_payment", "modify_user_address",
            "return_delivered_order_items"]
-
-CANCEL_REASONS = ("no longer needed", "ordered by mistake")
-
 
 @tool(writes=True)
 def cancel_pending_order(ctx: RetailContext, order_id: str, reason: str) -> str:
     """Cancel a pending order and refund every payment (gift cards at once, other methods in 5-7 business days).
     `reason` is 'no longer needed' or 'ordered by mistake'. Confirm the details with the customer first."""
     db, order = db_of(ctx), own_order(ctx, order_id)
-    if order.status != "pending":
-        raise RetailError("Non-pending order cannot be cancelled")
-    if reason not in CANCEL_REASONS:
-        raise RetailError("Invalid reason")
+    check_cancel(order.status, reason)
     refunds = []
     for paid in order.payment_history:
         refunds.append(Payment(transaction_type="refund", amount=paid.amount, payment_method_id=paid.payment_method_id))
@@ -37,7 +33,7 @@ def cancel_pending_order(ctx: RetailContext, order_id: str, reason: str) -> str:
         if isinstance(method, GiftCard):
             method.balance = round(method.balance + paid.amount, 2)
     order.status = "cancelled"
-    order.cancel_reason = reason  # type: ignore[assignment]  # checked against CANCEL_REASONS above
+    order.cancel_reason = reason  # type: ignore[assignment]  # checked by check_cancel
     order.payment_history.extend(refunds)
     return render(order)
 
@@ -47,8 +43,7 @@ def modify_pending_order_address(ctx: RetailContext, order_id: str, address1: st
                                  state: str, country: str, zip: str) -> str:
     """Change the shipping address of a pending order (address2 may be ''). Confirm with the customer first."""
     order = own_order(ctx, order_id)
-    if "pending" not in order.status:
-        raise RetailError("Non-pending order cannot be modified")
+    check_modify(order.status)
     order.address = Address(address1=address1, address2=address2, city=city, country=country, state=state, zip=zip)
     return render(order)
 
@@ -60,8 +55,7 @@ def modify_pending_order_items(ctx: RetailContext, order_id: str, item_ids: list
     ids may repeat), paying or refunding the difference with `payment_method_id`. Allowed once per order:
     collect every item first and confirm with the customer."""
     db, order = db_of(ctx), own_order(ctx, order_id)
-    if order.status != "pending":
-        raise RetailError("Non-pending order cannot be modified")
+    check_modify_items(order.status)
     _check_items_present(order, item_ids, lambda item_id: f"{item_id} not found")
     if len(item_ids) != len(new_item_ids):
         raise RetailError("The number of items to be exchanged should match")
@@ -95,8 +89,7 @@ def modify_pending_order_payment(ctx: RetailContext, order_id: str, payment_meth
     """Pay a pending order with another of the customer's payment methods (a gift card must cover the total);
     the old method is refunded. Confirm with the customer first."""
     db, order = db_of(ctx), own_order(ctx, order_id)
-    if "pending" not in order.status:
-        raise RetailError("Non-pending order cannot be modified")
+    check_modify(order.status)
     method = payment_method(db, order.user_id, payment_method_id)
     history = order.payment_history
     if len(history) != 1 or history[0].transaction_type != "payment":
@@ -132,8 +125,7 @@ def return_delivered_order_items(ctx: RetailContext, order_id: str, item_ids: li
     """Request the return of items of a delivered order (ids may repeat); the refund goes to the original
     payment method or an existing gift card. Confirm the order, items and refund method with the customer."""
     db, order = db_of(ctx), own_order(ctx, order_id)
-    if order.status != "delivered":
-        raise RetailError("Non-delivered order cannot be returned")
+    check_return(order.status)
     method = payment_method(db, order.user_id, payment_method_id)
     if not order.payment_history:  # τ² fails here too (an IndexError); say it rather than crash
         raise RetailError("list index out of range")
@@ -153,8 +145,7 @@ def exchange_delivered_order_items(ctx: RetailContext, order_id: str, item_ids: 
     position; ids may repeat), paying or refunding the difference with `payment_method_id`. Allowed once per
     order: collect every item first and confirm with the customer."""
     db, order = db_of(ctx), own_order(ctx, order_id)
-    if order.status != "delivered":
-        raise RetailError("Non-delivered order cannot be exchanged")
+    check_exchange(order.status)
     _check_items_present(order, item_ids, lambda item_id: f"Number of {item_id} not found.")
     if len(item_ids) != len(new_item_ids):
         raise RetailError("The number of items to be exchanged should match.")
@@ -178,11 +169,7 @@ def exchange_delivered_order_items(ctx: RetailContext, order_id: str, item_ids: 
 
 
 def _check_items_present(order: Order, item_ids: list[str], message) -> None:
-    """Every id asked for is in the order at least as many times as it is asked for."""
-    have = [item.item_id for item in order.items]
-    for item_id in item_ids:
-        if item_ids.count(item_id) > have.count(item_id):
-            raise RetailError(message(item_id))
+    check_items_present([item.item_id for item in order.items], item_ids, message)
 
 
 def _first_item(order: Order, item_id: str) -> OrderItem:
