@@ -17,6 +17,7 @@ from agent import AgentSettings, ToolContext, ToolError, ToolRegistry, load_mode
 from agent.models import Model, ModelError, ScriptedModel
 from agent.safety import redact_pii
 from tools import app
+from tools.checkout.simulate import past_order
 from tools.deps import ShopDeps
 from evals.report import check_writable, failing_details, print_summary, write_json, write_junit
 from evals.runner import EnvFactory, ModelFactory, RunSettings, run_eval, select_cases
@@ -63,9 +64,24 @@ class ShopEnv:
     state_dir: Path
 
     def state(self) -> dict[str, Any]:
-        """The shop's state a case may check: `cart`, product id → quantity."""
-        lines = self.context.deps.shoppers.cart(self.context.user_id) if self.context.user_id else []
-        return {"cart": {line.product_id: int(line.quantity) for line in lines}}
+        """The shop's state a case may check: `cart`, product id → quantity; `orders`, the shopper's order
+        statuses, oldest first (placed, shipped, delivered, canceled, return_requested, exchange_requested)."""
+        user = self.context.user_id
+        lines = self.context.deps.shoppers.cart(user) if user else []
+        checkout = self.context.deps.checkout
+        orders = [o.status for o in reversed(checkout.orders_for(user))] if user and checkout is not None else []
+        return {"cart": {line.product_id: int(line.quantity) for line in lines}, "orders": orders}
+
+    def arrange(self, given: dict[str, Any]) -> None:
+        """A case's `given:` world: `orders` the shopper placed before (see evals/suite.py's Case.given)."""
+        unknown = set(given) - {"orders"}
+        if unknown:
+            raise ValueError(f"the shop knows no given {sorted(unknown)} (it takes: orders)")
+        if not self.context.user_id or self.context.deps.checkout is None:
+            raise ValueError("given orders need a signed-in shopper and a checkout")
+        for order in given.get("orders") or []:
+            past_order(self.context.deps.checkout, self.context.user_id, dict(order["items"]),
+                       order.get("status", "placed"))
 
     def set_stock(self, stock: dict[str, int]) -> None:
         assert self.context.deps.checkout is not None

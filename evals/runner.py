@@ -45,6 +45,10 @@ class Env(Protocol):
         """Change the shop's stock counts (a turn's `stock:`); only called for cases that use it."""
         ...
 
+    def arrange(self, given: dict[str, Any]) -> None:
+        """Set up the world a case starts from (its `given:`); only called for cases that have one."""
+        ...
+
     def close(self) -> None:
         ...
 
@@ -132,6 +136,8 @@ def _play(agent: Agent, env: Env, case: Case, answer: dict[str, bool], run: RunR
     """Run the case's turns in order; stop at the first turn that ends in an error."""
     earlier_results: list[Any] = []
     earlier_user: list[str] = []
+    if case.given:
+        env.arrange(case.given)
     for i, turn in enumerate(case.turns):
         answer["yes"] = bool(turn.confirm)
         if turn.stock:

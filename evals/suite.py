@@ -151,6 +151,9 @@ class Case(_Strict):
     repeat: int | None = Field(default=None, ge=1)
     grounded: bool = False  # the default for every turn
     turns: list[Turn] = Field(min_length=1)
+    # the world before the first turn, by the names the environment knows (the shop: `orders`, each
+    # {items: {product id: quantity}, status: placed | shipped | delivered}, placed by the case's shopper)
+    given: dict[str, Any] | None = None
     state: State | None = None
     budget: Budget | None = None
     # scripted model turns (agent.models.scripted format), used when the eval runs with --scripted

@@ -44,10 +44,10 @@ def test_every_required_kind_of_case_is_tagged(suites: list[Suite]) -> None:
     assert {t: tags[t] for t in REQUIRED_TAGS if tags[t] < 2} == {}  # at least two cases of each kind
 
 
-def test_cart_writes_are_checked_by_state(suites: list[Suite]) -> None:
-    """A case that confirms or declines a cart write must say what the cart holds afterwards."""
+def test_writes_are_checked_by_state(suites: list[Suite]) -> None:
+    """A case that confirms or declines a write must say what the cart or the orders hold afterwards."""
     unchecked = [c.id for s, c in _cases(suites) if {"confirm", "decline"} & set(s.case_tags(c))
-                 and not (c.state and "cart" in c.state.root) and c.shopper]
+                 and not (c.state and {"cart", "orders"} & set(c.state.root)) and c.shopper]
     assert unchecked == []
 
 

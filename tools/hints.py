@@ -28,6 +28,7 @@ from tools.constraints import Constraints, parse_constraints
 from tools.intents import IntentIndex, kept_embeddings
 from tools.addresses import ShippingWords, read_shipping
 from tools.copy_style import find_length, find_tone
+from tools.order_words import cancel_reason, order_ids
 from tools.lexicon import language, to_english
 from tools.references import Reference, lookup_phrase, resolve, shown_items
 from tools.replies import compose_reply
@@ -58,6 +59,7 @@ _CATEGORY = re.compile(r"(?i)\b(?:the|browse|your|in|from)\s+(?!(?:the|a|an|your
                        r"\"?([a-z][a-z&'-]*(?:\s+(?!under|over|below|above|for|with|rated|only|please|pls)"
                        r"[a-z&'-]+){0,2})\"?")
 _SHIPPING_KINDS = ("street_address", "city", "region", "postal_code", "country", "shipping")
+_ORDER_KINDS = ("order_id", "cancel_reason")
 _NOT_CATEGORY = frozenset("same other this that whole entire a an the which what in of for from to at on".split())
 
 
@@ -137,6 +139,8 @@ class LineValues:
     tone: str | None = None
     length: str | None = None
     shipping: ShippingWords = ShippingWords()
+    order_ids: tuple[str, ...] = ()
+    cancel_reason: str | None = None
 
     def by_kind(self) -> dict[str, tuple[Any, ...]]:
         """The values found, by the kind names tools declare in their ToolAid.values."""
@@ -145,6 +149,10 @@ class LineValues:
             value = getattr(self, kind)
             if value is not None:
                 out[kind] = (value,)
+        if self.order_ids:
+            out["order_id"] = self.order_ids
+        if self.cancel_reason:
+            out["cancel_reason"] = (self.cancel_reason,)
         for kind in _SHIPPING_KINDS:  # an address's parts by their argument names; the speed as "shipping"
             value = getattr(self.shipping, "speed" if kind == "shipping" else kind)
             if value is not None:
@@ -168,7 +176,7 @@ class LineValues:
             value = getattr(self, key)
             if value:
                 parts.append(f'{key} "{value}"')
-        parts += [f'{kind} "{v[0]}"' for kind, v in self.by_kind().items() if kind in _SHIPPING_KINDS]
+        parts += [f'{kind} "{v[0]}"' for kind, v in self.by_kind().items() if kind in _SHIPPING_KINDS + _ORDER_KINDS]
         return "; ".join(parts) or "-"
 
 
@@ -181,7 +189,7 @@ def read_values(text: str) -> LineValues:
     return LineValues(ids=tuple(_ids(text)), max_price=parsed.max_price, min_price=parsed.min_price,
                       min_rating=parsed.min_rating, count=int(_NUMBER_WORDS.get(said, said)) if said else None,
                       category=_category(rest), tone=find_tone(rest), length=find_length(rest),
-                      shipping=read_shipping(text))
+                      shipping=read_shipping(text), order_ids=order_ids(text), cancel_reason=cancel_reason(text))
 
 
 def value_hints(text: str) -> str:
