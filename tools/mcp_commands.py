@@ -128,7 +128,8 @@ def mount_shop_mcp(app: Any, args: argparse.Namespace, catalog: Any, checkout: A
     from tools.ucp_catalog_tools import build_mcp_registry
 
     state = Path(args.state_dir).expanduser() if args.state_dir else (temp or state_dir_for(args))
-    deps = ShopDeps(catalog=catalog, shoppers=ShopperStore(state / "shoppers.db"), checkout=checkout)
+    deps = ShopDeps(catalog=catalog, shoppers=ShopperStore(state / "shoppers.db"), checkout=checkout,
+                    merchant_url=f"http://{args.host}:{args.port}")  # the REST API beside /mcp: links resolve
     tokens = TokenStore(state)
     shop = ShopMCP(build_mcp_registry(), lambda shopper: shop_app.shop_context(deps, shopper, f"mcp:{shopper}"))
     mount_mcp(app, shop, tokens, bind=args.host, port=args.port)

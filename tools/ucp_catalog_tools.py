@@ -1,4 +1,5 @@
-"""The catalog under UCP's MCP binding names and shapes: `search_catalog`, `lookup_catalog`, `get_product`.
+"""The catalog under UCP's MCP binding names and shapes: `search_catalog`, `lookup_catalog`, `get_product`
+(checkout's are in tools/ucp_checkout_tools.py).
 
 Arguments nest under `catalog` as the binding says (`{"catalog": {"query": …, "filters": …, "pagination": …}}`),
 prices are integer minor units, products are UCP product records. The shop's own tools serve the rest.
@@ -135,8 +136,13 @@ UCP_CATALOG_TOOLS = [ucp_search_catalog, ucp_lookup_catalog, ucp_get_product]
 
 
 def build_mcp_registry() -> ToolRegistry:
-    """What the MCP server offers: the catalog under UCP's names, then the shop's own tools for the rest."""
+    """What the MCP server offers: the catalog and checkout under UCP's MCP binding names, then the shop's own
+    tools for what UCP has no tool for (cart, history, reviews, …). The chat's own checkout tools (start_checkout,
+    place_order, …) are left out: they do what UCP's do, and two ways to pay would only confuse a client."""
     from tools import SHOPPING_TOOLS
+    from tools.checkout_tools import CHAT_CHECKOUT_TOOLS
+    from tools.ucp_checkout_tools import UCP_CHECKOUT_TOOLS
 
-    taken = {t.name for t in UCP_CATALOG_TOOLS}
-    return ToolRegistry(UCP_CATALOG_TOOLS + [t for t in SHOPPING_TOOLS if t.name not in taken])
+    ucp = UCP_CATALOG_TOOLS + UCP_CHECKOUT_TOOLS
+    taken = {t.name for t in ucp}
+    return ToolRegistry(ucp + [t for t in SHOPPING_TOOLS if t.name not in taken and t not in CHAT_CHECKOUT_TOOLS])
