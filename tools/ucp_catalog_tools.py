@@ -12,12 +12,12 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.tools import ToolError, ToolRegistry, tool
+from agent.tools import ToolError, tool
 from tools.catalog.product import Product
 from tools.catalog_tools import resolve_product
 from tools.deps import ShopContext
 
-__all__ = ["UCP_CATALOG_TOOLS", "build_mcp_registry", "ucp_product"]
+__all__ = ["UCP_CATALOG_TOOLS", "ucp_product"]
 
 _DIGITS = {"JPY": 0, "KRW": 0}
 
@@ -133,16 +133,3 @@ def ucp_get_product(ctx: ShopContext, catalog: ProductRequest, meta: Meta | None
 
 
 UCP_CATALOG_TOOLS = [ucp_search_catalog, ucp_lookup_catalog, ucp_get_product]
-
-
-def build_mcp_registry() -> ToolRegistry:
-    """What the MCP server offers: the catalog and checkout under UCP's MCP binding names, then the shop's own
-    tools for what UCP has no tool for (cart, history, reviews, …). The chat's own checkout tools (start_checkout,
-    place_order, …) are left out: they do what UCP's do, and two ways to pay would only confuse a client."""
-    from tools import SHOPPING_TOOLS
-    from tools.checkout_tools import CHAT_CHECKOUT_TOOLS
-    from tools.ucp_checkout_tools import UCP_CHECKOUT_TOOLS
-
-    ucp = UCP_CATALOG_TOOLS + UCP_CHECKOUT_TOOLS
-    taken = {t.name for t in ucp}
-    return ToolRegistry(ucp + [t for t in SHOPPING_TOOLS if t.name not in taken and t not in CHAT_CHECKOUT_TOOLS])
