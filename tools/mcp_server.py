@@ -53,8 +53,9 @@ class ShopMCP:
         self._secret = os.urandom(32)  # binds a consent answer to the exact call it was asked for
         self._lock = threading.Lock()  # the stores are single-writer SQLite/Chroma handles: one call at a time
         self.server = Server("shopagent", version="0.1.0", instructions=(
-            "A shop's catalog, the signed-in shopper's history and cart. Tools that change the cart ask you "
-            "to confirm first."), on_list_tools=self._list_tools, on_call_tool=self._call_tool)
+            "A shop's catalog, checkout (UCP's MCP binding), the signed-in shopper's history and cart. Tools that "
+            "change the cart or a checkout ask you to confirm first."), on_list_tools=self._list_tools,
+            on_call_tool=self._call_tool)
 
     # ------------------------------------------------------------ handlers
     async def _list_tools(self, ctx: Any, params: Any) -> types.ListToolsResult:
