@@ -52,6 +52,7 @@ class ShopMCP:
     def __post_init__(self) -> None:
         self._secret = os.urandom(32)  # binds a consent answer to the exact call it was asked for
         self._lock = threading.Lock()  # the stores are single-writer SQLite/Chroma handles: one call at a time
+        self._described: list[types.Tool] | None = None
         self.server = Server("shopagent", version="0.1.0", instructions=(
             "A shop's catalog, checkout (UCP's MCP binding), the signed-in shopper's history and cart. Tools that "
             "change the cart or a checkout ask you to confirm first."), on_list_tools=self._list_tools,
@@ -59,7 +60,14 @@ class ShopMCP:
 
     # ------------------------------------------------------------ handlers
     async def _list_tools(self, ctx: Any, params: Any) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=[_describe(t) for t in self.registry])
+        return types.ListToolsResult(tools=self._descriptions())
+
+    def _descriptions(self) -> list[types.Tool]:
+        # Built once: the registry is fixed, and UCP's checkout schemas take ~90 ms to generate, which the SDK
+        # would otherwise pay on every HTTP session's first call.
+        if self._described is None:
+            self._described = [_describe(t) for t in self.registry]
+        return self._described
 
     async def _call_tool(self, ctx: Any, params: types.CallToolRequestParams) -> Any:
         shopper = self._shopper()
