@@ -1,6 +1,6 @@
 """`python cli.py serve --with-mcp`: one server, the UCP REST API and MCP at /mcp over the same shop. An MCP
-client (the SDK's own) searches, fills its cart and takes a checkout to ready with consent; REST sees that
-same checkout."""
+client (the SDK's own) searches and takes a checkout to ready through UCP's checkout tools, with consent; REST
+sees that same checkout, in the same JSON."""
 
 from __future__ import annotations
 
@@ -48,35 +48,46 @@ def _mcp(url: str, token: str, body) -> Any:
     return anyio.run(main)
 
 
+ADDRESS = {"street_address": "123 Main St", "address_locality": "Springfield", "address_region": "IL",
+           "postal_code": "62704", "address_country": "US"}
+
+
 def test_an_mcp_client_checks_out_on_the_ucp_server_and_rest_sees_the_checkout(server):
     url, token = server
+    meta = {"ucp-agent": {"profile": "https://platform.example/profile.json"}}
 
     async def body(c):
         names = {t.name for t in (await c.list_tools()).tools}
         found = await c.call_tool("search_catalog", {"catalog": {"query": "tulips"}})
         pid = found.structured_content["products"][0]["id"]
-        steps = [await c.call_tool("add_to_cart", {"product_id": pid, "quantity": 2}),
-                 await c.call_tool("start_checkout", {}),
-                 await c.call_tool("choose_shipping", {"street_address": "123 Main St", "city": "Springfield",
-                                                       "region": "IL", "postal_code": "62704", "country": "US"})]
-        options = steps[-1].structured_content
-        return names, pid, steps, options
+        created = await c.call_tool("create_checkout", {"meta": meta, "checkout": {
+            "currency": "USD", "line_items": [{"item": {"id": pid}, "quantity": 2}], "payment": {},
+            "fulfillment": {"methods": [{"type": "shipping", "destinations": [ADDRESS]}]}}})
+        return names, pid, created
 
-    names, pid, steps, options = _mcp(url, token, body)
-    assert {"search_catalog", "lookup_catalog", "start_checkout", "place_order"} <= names
-    assert pid == "bouquet_tulips" and all(not s.is_error for s in steps), [s.content for s in steps]
+    names, pid, created = _mcp(url, token, body)
+    assert {"search_catalog", "lookup_catalog", "create_checkout", "complete_checkout"} <= names
+    assert not {"start_checkout", "place_order"} & names  # one way to check out: UCP's
+    assert pid == "bouquet_tulips" and not created.is_error, created.content
+    checkout = created.structured_content
+    assert {link["url"] for link in checkout["links"]} == {f"{url}/legal/terms", f"{url}/legal/privacy"}
+    options = checkout["fulfillment"]["methods"][0]["groups"][0]["options"]
 
     async def finish(c):
-        option = next(o["id"] for o in options["shipping_options"] if "std" in o["id"])
-        return await c.call_tool("choose_shipping", {"option_id": option})
+        option = next(o["id"] for o in options if "std" in o["id"])
+        lines = [{"id": li["id"], "item": {"id": li["item"]["id"]}, "quantity": li["quantity"]}
+                 for li in checkout["line_items"]]
+        return await c.call_tool("update_checkout", {"meta": meta, "id": checkout["id"], "checkout": {
+            "currency": "USD", "line_items": lines, "payment": {},
+            "fulfillment": {"methods": [{"type": "shipping", "groups": [{"selected_option_id": option}]}]}}})
 
     chosen = _mcp(url, token, finish)
     assert not chosen.is_error, chosen.content
     ready = chosen.structured_content
     assert ready["status"] == "ready_for_complete"
-    r = httpx.get(f"{url}/checkout-sessions/{ready['checkout_id']}", headers=ucp_headers())
+    r = httpx.get(f"{url}/checkout-sessions/{ready['id']}", headers=ucp_headers())
     assert r.status_code == 200
     rest = r.json()
-    assert rest["status"] == "ready_for_complete"
+    assert rest == ready  # one checkout, one wire format: REST and MCP answer alike
     assert [(li["item"]["id"], li["quantity"]) for li in rest["line_items"]] == [("bouquet_tulips", 2)]
     assert httpx.post(f"{url}/mcp", json={}, headers={"Accept": "application/json"}).status_code == 401

@@ -3,8 +3,10 @@ HTTP (real uvicorn on 127.0.0.1): tools, search, consent through elicitation, an
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import uuid
 from typing import Any
 
 import anyio
@@ -92,6 +94,12 @@ def test_lists_the_shop_tools_with_schemas_and_write_hints(transport, shop, requ
     tools = {t.name: t for t in session(transport, shop, request)(body)}
     assert {"search_catalog", "lookup_catalog", "get_product", "view_cart", "add_to_cart",
             "remove_from_cart"} <= set(tools)
+    checkout = {"create_checkout", "get_checkout", "update_checkout", "complete_checkout", "cancel_checkout"}
+    assert checkout | {"get_order"} <= set(tools)  # UCP's names; the chat's own checkout tools are not offered
+    assert not {"start_checkout", "choose_shipping", "apply_discount_code", "place_order", "view_order"} & set(tools)
+    assert {n for n in checkout if not tools[n].annotations.read_only_hint} == checkout - {"get_checkout"}
+    assert tools["update_checkout"].input_schema["required"] == ["id", "checkout"]
+    assert tools["complete_checkout"].input_schema["required"] == ["id", "checkout", "meta"]
     assert tools["search_catalog"].annotations.read_only_hint is True
     assert tools["add_to_cart"].annotations.read_only_hint is False
     assert tools["search_catalog"].input_schema["required"] == ["catalog"]  # UCP's MCP binding shape
@@ -209,3 +217,114 @@ def test_tokens_command_adds_lists_and_revokes(shop, tmp_path):
     gone = subprocess.run(cli + ["revoke", key, "--state-dir", str(tmp_path)], capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
     assert gone.returncode == 0 and store.shopper_for(token) is None
+
+
+# ---------------------------------------------------------------- checkout under UCP's MCP binding
+# Demo facts the figures rest on (tests/test_checkout_tools.py checks them): P0011 at 29.00, express shipping
+# 14.99, WELCOME10 takes 10% off the items.
+ADDRESS = {"street_address": "1 Elm St", "address_locality": "Springfield", "address_region": "IL",
+           "postal_code": "62704", "address_country": "US"}
+PAY = {"payment_data": {"id": "i1", "handler_id": "simulated_card", "type": "card", "brand": "Visa",
+                        "last_digits": "4242", "credential": {"type": "token", "token": "tok_test"}}}
+
+
+def _meta() -> dict[str, Any]:
+    return {"ucp-agent": {"profile": "https://platform.example/profile.json"}, "idempotency-key": str(uuid.uuid4())}
+
+
+def _new(quantity: int = 2) -> dict[str, Any]:
+    return {"currency": "USD", "line_items": [{"item": {"id": "P0011"}, "quantity": quantity}], "payment": {},
+            "fulfillment": {"methods": [{"type": "shipping", "destinations": [ADDRESS]}]}}
+
+
+def _update(created: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """The whole REST update body for `created` (the binding replaces, as REST does), without its id."""
+    lines = [{"id": li["id"], "item": {"id": li["item"]["id"]}, "quantity": li["quantity"]}
+             for li in created["line_items"]]
+    return {"currency": "USD", "line_items": lines, "payment": {}, **extra}
+
+
+def _total(checkout: dict[str, Any], kind: str = "total") -> int:
+    return next(t["amount"] for t in checkout["totals"] if t["type"] == kind)
+
+
+def _ucp_error(result: Any) -> str:
+    """The code of a UCP error outcome (the binding's envelope with messages), sent as a tool error."""
+    assert result.is_error, result.content
+    body = json.loads(result.content[0].text)
+    assert body["ucp"]["status"] == "error"
+    return body["messages"][0]["code"]
+
+
+@pytest.mark.parametrize("transport,mode", [("stdio", "auto"), ("http", "auto"), ("http", "legacy")])
+def test_a_full_checkout_through_ucps_checkout_tools(transport, mode, shop, request):
+    asked: list[str] = []
+
+    def accept(ctx, params):
+        asked.append(params.message)
+        return _accept(ctx, params)
+
+    async def body(c):
+        created = (await _call(c, "create_checkout", {"meta": _meta(), "checkout": _new()})).structured_content
+        express = {"methods": [{"type": "shipping", "groups": [{"selected_option_id": "express"}]}]}
+        updated = await _call(c, "update_checkout", {"meta": _meta(), "id": created["id"], "checkout": _update(
+            created, fulfillment=express, discounts={"codes": ["welcome10"]})})
+        unkeyed = await _call(c, "complete_checkout", {"meta": {"ucp-agent": {"profile": "urn:test"}},
+                                                       "id": created["id"], "checkout": PAY})
+        done = await _call(c, "complete_checkout", {"meta": _meta(), "id": created["id"], "checkout": PAY})
+        order = await _call(c, "get_order", {"id": done.structured_content["order"]["id"]})
+        again = await _call(c, "get_checkout", {"id": created["id"]})
+        return created, updated.structured_content, unkeyed, done, order, again.structured_content
+
+    created, updated, unkeyed, done, order, again = session(transport, shop, request, "S001", elicit=accept,
+                                                            mode=mode)(body)
+    group = created["fulfillment"]["methods"][0]["groups"][0]
+    assert created["status"] == "incomplete" and _total(created) == 5800  # 2 x 29.00, in minor units
+    assert [o["id"] for o in group["options"]] == ["standard", "express"]
+    assert updated["status"] == "ready_for_complete"
+    assert (_total(updated, "discount"), _total(updated, "fulfillment"), _total(updated)) == (580, 1499, 6719)
+    assert unkeyed.is_error and "idempotency-key" in unkeyed.content[0].text  # the binding requires one
+    assert not done.is_error and done.structured_content["status"] == "completed"
+    assert order.structured_content["status"] == "placed" and _total(order.structured_content) == 6719
+    assert [(li["item"]["id"], li["quantity"]["total"]) for li in order.structured_content["line_items"]] == \
+        [("P0011", 2)]
+    assert again["status"] == "completed" and again["order"]["id"] == order.structured_content["id"]
+    assert len(asked) == 3 and "create_checkout" in asked[0] and "update_checkout" in asked[1]
+    assert "67.19 USD" in asked[2] and created["id"] in asked[2] and "S001" in asked[2]  # consent names the charge
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_ucp_checkout_belongs_to_the_connections_shopper_and_writes_need_consent(transport, shop, request):
+    async def as_s001(c):
+        return (await _call(c, "create_checkout", {"meta": _meta(), "checkout": _new(1)})).structured_content
+
+    created = session(transport, shop, request, "S001", elicit=_accept)(as_s001)
+    cid, express = created["id"], {"methods": [{"type": "shipping", "groups": [{"selected_option_id": "express"}]}]}
+
+    async def as_s002(c):  # knows the id, says yes to everything: still not theirs
+        return [await _call(c, "get_checkout", {"id": cid}),
+                await _call(c, "update_checkout", {"meta": _meta(), "id": cid,
+                                                   "checkout": _update(created, fulfillment=express)}),
+                await _call(c, "complete_checkout", {"meta": _meta(), "id": cid, "checkout": PAY}),
+                await _call(c, "cancel_checkout", {"meta": _meta(), "id": cid})]
+
+    assert [_ucp_error(r) for r in session(transport, shop, request, "S002", elicit=_accept)(as_s002)] == \
+        ["not_found"] * 4
+
+    def s001(elicit):
+        async def body(c):
+            smuggled = await _call(c, "get_checkout", {"id": cid, "shopper_id": "S002"})
+            update = await _call(c, "update_checkout", {"meta": _meta(), "id": cid,
+                                                        "checkout": _update(created, fulfillment=express)})
+            cancel = await _call(c, "cancel_checkout", {"meta": _meta(), "id": cid})
+            return smuggled, update, cancel, (await _call(c, "get_checkout", {"id": cid})).structured_content
+
+        return session(transport, shop, request, "S001", elicit=elicit)(body)
+
+    for elicit, status in ((_decline, "declined"), (None, "requires_escalation")):
+        smuggled, update, cancel, now = s001(elicit)
+        assert smuggled.is_error and "shopper_id" in smuggled.content[0].text
+        assert [update.structured_content["status"], cancel.structured_content["status"]] == [status, status]
+        assert update.structured_content["written"] is False and cancel.structured_content["written"] is False
+        assert now["status"] == "incomplete" and now["totals"] == created["totals"]  # nothing was applied
+        assert "selected_option_id" not in now["fulfillment"]["methods"][0]["groups"][0]

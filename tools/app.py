@@ -196,6 +196,20 @@ def build_registry() -> ToolRegistry:
     return ToolRegistry(SHOPPING_TOOLS)
 
 
+def build_mcp_registry() -> ToolRegistry:
+    """What the MCP server offers: the catalog and checkout under UCP's MCP binding names, then the shop's own
+    tools for what UCP has no tool for (cart, history, reviews, …). The chat's own checkout tools (start_checkout,
+    place_order, …) are left out: they do what UCP's do, and two ways to pay would only confuse a client."""
+    from tools import SHOPPING_TOOLS
+    from tools.checkout_tools import CHAT_CHECKOUT_TOOLS
+    from tools.ucp_catalog_tools import UCP_CATALOG_TOOLS
+    from tools.ucp_checkout_tools import UCP_CHECKOUT_TOOLS
+
+    ucp = UCP_CATALOG_TOOLS + UCP_CHECKOUT_TOOLS
+    taken = {t.name for t in ucp}
+    return ToolRegistry(ucp + [t for t in SHOPPING_TOOLS if t.name not in taken and t not in CHAT_CHECKOUT_TOOLS])
+
+
 def open_catalog(catalog: str | None = None, chroma_url: str | None = None,
                  progress: ProgressFactory | None = None, embedder: Any = None, *, demo: bool = True) -> Any:
     """The named catalog, or the default one in the home directory (filled from the demo feed on first use

@@ -25,7 +25,8 @@ from tools.deps import ShopContext
 from tools.digest import checkout_line, checkout_reply, order_line, orders_line
 from tools.history_tools import session_shopper
 
-__all__ = ["apply_discount_code", "choose_shipping", "place_order", "start_checkout", "view_order"]
+__all__ = ["CHAT_CHECKOUT_TOOLS", "apply_discount_code", "choose_shipping", "place_order", "start_checkout",
+           "view_order"]
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -230,3 +231,6 @@ def view_order(ctx: ShopContext, order_id: Annotated[str | None, Field(max_lengt
     return {"orders": [{"order_id": o.id, "status": o.status, "placed_at": o.created_at,
                         "items": sum(li.quantity for li in o.line_items), "total": _money(o.totals.total, o.currency)}
                        for o in orders]}
+
+
+CHAT_CHECKOUT_TOOLS = [start_checkout, choose_shipping, apply_discount_code, place_order, view_order]

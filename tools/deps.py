@@ -24,6 +24,7 @@ class ShopDeps:
     shoppers: "ShopperStore"
     llm: "Model | None" = None  # write_description drafts with the model the conversation runs on
     checkout: "CheckoutStore | None" = None  # checkouts and orders (beside the shopper store); None: no checkout
+    merchant_url: str = ""  # where this shop's UCP REST API answers: the base of links in UCP responses
 
     def close(self) -> None:
         """Close what these deps own for one conversation (the catalog and model are shared, and stay open)."""

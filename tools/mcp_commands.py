@@ -125,12 +125,12 @@ def mount_shop_mcp(app: Any, args: argparse.Namespace, catalog: Any, checkout: A
     from tools.deps import ShopDeps
     from tools.mcp_server import ShopMCP, mount_mcp
     from tools.shoppers import ShopperStore
-    from tools.ucp_catalog_tools import build_mcp_registry
 
     state = Path(args.state_dir).expanduser() if args.state_dir else (temp or state_dir_for(args))
-    deps = ShopDeps(catalog=catalog, shoppers=ShopperStore(state / "shoppers.db"), checkout=checkout)
+    deps = ShopDeps(catalog=catalog, shoppers=ShopperStore(state / "shoppers.db"), checkout=checkout,
+                    merchant_url=f"http://{args.host}:{args.port}")  # the REST API beside /mcp: links resolve
     tokens = TokenStore(state)
-    shop = ShopMCP(build_mcp_registry(), lambda shopper: shop_app.shop_context(deps, shopper, f"mcp:{shopper}"))
+    shop = ShopMCP(shop_app.build_mcp_registry(), lambda shopper: shop_app.shop_context(deps, shopper, f"mcp:{shopper}"))
     mount_mcp(app, shop, tokens, bind=args.host, port=args.port)
     return tokens.path
 
@@ -139,8 +139,7 @@ def build_shop(args: argparse.Namespace, stdio_shopper: str | None) -> Any:
     """The shop's registry and stores behind an MCP server."""
     from tools import app
     from tools.mcp_server import ShopMCP
-    from tools.ucp_catalog_tools import build_mcp_registry
 
     deps = app.open_deps(args.catalog, args.chroma_url, state_dir=args.state_dir)
-    return ShopMCP(build_mcp_registry(), lambda shopper: app.shop_context(deps, shopper, f"mcp:{shopper}"),
+    return ShopMCP(app.build_mcp_registry(), lambda shopper: app.shop_context(deps, shopper, f"mcp:{shopper}"),
                    stdio_shopper=stdio_shopper)

@@ -3,7 +3,8 @@
 Whose data a call touches comes from the connection: an HTTP bearer token (or, over stdio, the token the server
 was started with) mapped to a shopper in the token table, never from tool arguments. A tool that changes state
 runs only after the client confirms through MCP elicitation; a client that cannot be asked gets a
-`requires_escalation` answer and nothing is written.
+`requires_escalation` answer and nothing is written. A tool may word its own question (metadata `ASK`: what will
+be charged, say); the answer is bound to that exact question, so a total that changed since is asked again.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pydantic import ValidationError
 from agent.tools import Approval, Tool, ToolContext, ToolError, ToolRegistry, to_data, validation_message
 from tools.mcp_tokens import TokenStore
 
-__all__ = ["ShopMCP", "TokenVerifier", "http_app", "mount_mcp", "run_stdio"]
+__all__ = ["ASK", "ShopMCP", "TokenVerifier", "http_app", "mount_mcp", "run_stdio"]
 
 log = logging.getLogger("shopagent.mcp")
 
@@ -35,6 +36,8 @@ _CONSENT_KEY = "consent"
 _CONSENT_SCHEMA = {"type": "object", "required": ["confirm"],
                    "properties": {"confirm": {"type": "boolean", "title": "Confirm",
                                               "description": "Yes, do this on my behalf"}}}
+# Tool metadata: `(ctx, args) -> str`, the consent question for one call (read-only; a ToolError ends the call).
+ASK = "mcp_ask"
 _MODERN = "2026-07-28"  # from this protocol version on, questions ride an InputRequiredResult
 
 
@@ -49,13 +52,22 @@ class ShopMCP:
     def __post_init__(self) -> None:
         self._secret = os.urandom(32)  # binds a consent answer to the exact call it was asked for
         self._lock = threading.Lock()  # the stores are single-writer SQLite/Chroma handles: one call at a time
+        self._described: list[types.Tool] | None = None
         self.server = Server("shopagent", version="0.1.0", instructions=(
-            "A shop's catalog, the signed-in shopper's history and cart. Tools that change the cart ask you "
-            "to confirm first."), on_list_tools=self._list_tools, on_call_tool=self._call_tool)
+            "A shop's catalog, checkout (UCP's MCP binding), the signed-in shopper's history and cart. Tools that "
+            "change the cart or a checkout ask you to confirm first."), on_list_tools=self._list_tools,
+            on_call_tool=self._call_tool)
 
     # ------------------------------------------------------------ handlers
     async def _list_tools(self, ctx: Any, params: Any) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=[_describe(t) for t in self.registry])
+        return types.ListToolsResult(tools=self._descriptions())
+
+    def _descriptions(self) -> list[types.Tool]:
+        # Built once: the registry is fixed, and UCP's checkout schemas take ~90 ms to generate, which the SDK
+        # would otherwise pay on every HTTP session's first call.
+        if self._described is None:
+            self._described = [_describe(t) for t in self.registry]
+        return self._described
 
     async def _call_tool(self, ctx: Any, params: types.CallToolRequestParams) -> Any:
         shopper = self._shopper()
@@ -70,7 +82,11 @@ class ShopMCP:
         except ValidationError as exc:
             return _error(validation_message(tool.name, exc))
         if tool.writes:
-            decision = await self._consent(ctx, params, shopper, tool, args)
+            try:
+                question = await anyio.to_thread.run_sync(self._question, tool, shopper, args)
+            except ToolError as exc:
+                return _error(exc.for_model(tool.name))
+            decision = await self._consent(ctx, params, shopper, tool, args, question)
             if not isinstance(decision, bool):
                 return decision  # a question for the client, or the answer that it cannot be asked
             if not decision:
@@ -79,7 +95,7 @@ class ShopMCP:
         try:
             result = await anyio.to_thread.run_sync(self._run, tool, shopper, args, tool.writes)
         except ToolError as exc:
-            return _error(f"{tool.name} failed: {exc}")
+            return _error(exc.for_model(tool.name))
         except Exception:  # a bug in a tool: logged here, and the client gets an error, not a dead connection
             log.exception("tool %s crashed", tool.name)
             return _error(f"{tool.name} failed with an internal error; the shop has logged it")
@@ -91,16 +107,24 @@ class ShopMCP:
         with self._lock:
             return tool(self.context_for(shopper), args, approval=approval)
 
+    def _question(self, tool: Tool, shopper: str, args: Any) -> str:
+        ask = tool.metadata.get(ASK)
+        if ask is not None:
+            with self._lock:
+                detail = ask(self.context_for(shopper), args)
+        else:
+            detail = f"{tool.name}(" + ", ".join(f"{k}={v!r}" for k, v in args.model_dump(
+                mode="json", by_alias=True).items() if v is not None) + ")"
+        return f"Allow {detail} for shopper {shopper}? {tool.description.splitlines()[0]}"
+
     def _shopper(self) -> str | None:
         token = get_access_token()  # set by the HTTP bearer middleware; None over stdio
         return token.client_id if token is not None else self.stdio_shopper
 
     # ------------------------------------------------------------ consent
     async def _consent(self, ctx: Any, params: types.CallToolRequestParams, shopper: str, tool: Tool,
-                       args: Any) -> bool | types.CallToolResult | types.InputRequiredResult:
-        shown = ", ".join(f"{k}={v!r}" for k, v in args.model_dump(mode="json").items() if v is not None)
-        question = f"Allow {tool.name}({shown}) for shopper {shopper}? {tool.description.splitlines()[0]}"
-        seal = self._seal(shopper, tool.name, args)
+                       args: Any, question: str) -> bool | types.CallToolResult | types.InputRequiredResult:
+        seal = self._seal(shopper, tool.name, args, question)
         answer = (params.input_responses or {}).get(_CONSENT_KEY)
         if answer is not None:  # a retry carrying the client's answer: valid only for the call it was asked about
             if params.request_state is None or not hmac.compare_digest(params.request_state, seal):
@@ -119,8 +143,8 @@ class ShopMCP:
         reply = await ctx.session.elicit_form(question, _CONSENT_SCHEMA, ctx.request_id)
         return _accepted(reply)
 
-    def _seal(self, shopper: str, name: str, args: Any) -> str:
-        body = json.dumps([shopper, name, args.model_dump(mode="json")], sort_keys=True, default=str)
+    def _seal(self, shopper: str, name: str, args: Any, question: str) -> str:
+        body = json.dumps([shopper, name, args.model_dump(mode="json"), question], sort_keys=True, default=str)
         return hmac.new(self._secret, body.encode(), hashlib.sha256).hexdigest()
 
 

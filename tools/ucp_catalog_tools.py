@@ -1,4 +1,5 @@
-"""The catalog under UCP's MCP binding names and shapes: `search_catalog`, `lookup_catalog`, `get_product`.
+"""The catalog under UCP's MCP binding names and shapes: `search_catalog`, `lookup_catalog`, `get_product`
+(checkout's are in tools/ucp_checkout_tools.py).
 
 Arguments nest under `catalog` as the binding says (`{"catalog": {"query": …, "filters": …, "pagination": …}}`),
 prices are integer minor units, products are UCP product records. The shop's own tools serve the rest.
@@ -11,12 +12,12 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.tools import ToolError, ToolRegistry, tool
+from agent.tools import ToolError, tool
 from tools.catalog.product import Product
 from tools.catalog_tools import resolve_product
 from tools.deps import ShopContext
 
-__all__ = ["UCP_CATALOG_TOOLS", "build_mcp_registry", "ucp_product"]
+__all__ = ["UCP_CATALOG_TOOLS", "ucp_product"]
 
 _DIGITS = {"JPY": 0, "KRW": 0}
 
@@ -132,11 +133,3 @@ def ucp_get_product(ctx: ShopContext, catalog: ProductRequest, meta: Meta | None
 
 
 UCP_CATALOG_TOOLS = [ucp_search_catalog, ucp_lookup_catalog, ucp_get_product]
-
-
-def build_mcp_registry() -> ToolRegistry:
-    """What the MCP server offers: the catalog under UCP's names, then the shop's own tools for the rest."""
-    from tools import SHOPPING_TOOLS
-
-    taken = {t.name for t in UCP_CATALOG_TOOLS}
-    return ToolRegistry(UCP_CATALOG_TOOLS + [t for t in SHOPPING_TOOLS if t.name not in taken])

@@ -18,8 +18,8 @@ from tools.checkout.model import (
     Order, PaymentInput, Totals)
 from tools.checkout.payments import PaymentHandler
 
-__all__ = ["CAPABILITIES", "VERSION", "CompleteBody", "CreateBody", "UpdateBody", "checkout_json", "complete_input",
-           "create_input", "order_json", "update_input"]
+__all__ = ["CAPABILITIES", "VERSION", "CompleteBody", "CreateBody", "McpUpdateBody", "UpdateBody", "checkout_json",
+           "complete_input", "create_input", "error_json", "order_json", "update_input"]
 
 VERSION = "2026-01-11"
 CAPABILITIES = ("dev.ucp.shopping.checkout", "dev.ucp.shopping.fulfillment", "dev.ucp.shopping.discount",
@@ -36,6 +36,13 @@ class CreateBody(checkout_create_req.CheckoutCreateRequest):
 class UpdateBody(checkout_update_req.CheckoutUpdateRequest):
     fulfillment: fulfillment_req.FulfillmentRequest | None = None
     discounts: DiscountsObject | None = None
+
+
+class McpUpdateBody(UpdateBody):
+    """update_checkout's `checkout` over MCP: the REST update body, whose id travels beside it (the binding's
+    identifier pattern: the payload carries no id)."""
+
+    id: str | None = None  # type: ignore[assignment]
 
 
 class CompleteBody(payment_data.PaymentData):
@@ -185,6 +192,12 @@ def checkout_json(c: Checkout, base: str, handlers: list[PaymentHandler]) -> dic
     if c.order_id:
         out["order"] = {"id": c.order_id, "permalink_url": f"{base}/orders/{c.order_id}"}
     return out
+
+
+def error_json(code: str, content: str) -> dict[str, Any]:
+    """A failure as a UCP business outcome (the MCP binding's error result): the envelope and its messages."""
+    return {"ucp": {"version": VERSION, "status": "error"},
+            "messages": [{"type": "error", "code": code, "content": content, "severity": "recoverable"}]}
 
 
 def order_json(o: Order, base: str) -> dict[str, Any]:
