@@ -68,3 +68,17 @@ def shop_context(demo_catalog: CatalogStore,
         return ToolContext(ShopDeps(demo_catalog, shoppers or shopper_store(), llm), user_id=shopper_id)
 
     return make
+
+
+@pytest.fixture()
+def shop_contexts(demo_catalog, shopper_store, tmp_path):
+    """A context factory over one shared set of stores with a checkout, so two shoppers can meet in one shop."""
+    from tools.checkout.store import CheckoutStore
+
+    deps = ShopDeps(demo_catalog, shopper_store(), checkout=CheckoutStore(tmp_path / "checkout.db", demo_catalog))
+
+    def make(shopper_id: str | None = "S001") -> ToolContext[ShopDeps]:
+        return ToolContext(deps, user_id=shopper_id, session_id=f"session-{shopper_id}")
+
+    yield make
+    deps.checkout.close()

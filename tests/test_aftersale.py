@@ -34,18 +34,12 @@ NEW_ADDRESS = {"address1": "9 Oak Ave", "address2": "Apt 2", "city": "Portland",
 
 
 @pytest.fixture()
-def shop(demo_catalog, shopper_store, tmp_path):
-    """A context factory over one shared set of stores, so two shoppers can meet in the same shop."""
+def shop(shop_contexts, demo_catalog):
+    """Contexts over one shop (tests/conftest.py) whose demo facts the figures below rest on."""
     # the figures below rest on these demo facts: P0011 at 29.00, one P0264 left at 24.99
     assert (demo_catalog.get("P0011").effective_price, demo_catalog.get("P0264").effective_price,
             demo_catalog.get("P0264").stock) == (29.0, 24.99, 1)
-    deps = ShopDeps(demo_catalog, shopper_store(), checkout=CheckoutStore(tmp_path / "checkout.db", demo_catalog))
-
-    def make(shopper_id: str | None = "S001") -> ToolContext[ShopDeps]:
-        return ToolContext(deps, user_id=shopper_id, session_id=f"session-{shopper_id}")
-
-    yield make
-    deps.checkout.close()
+    return shop_contexts
 
 
 def run(tool, ctx, **arguments):

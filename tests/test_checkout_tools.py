@@ -6,31 +6,23 @@ from __future__ import annotations
 
 import pytest
 
-from agent import Agent, ScriptedModel, ToolContext, ToolRegistry
+from agent import Agent, ScriptedModel, ToolRegistry
 from agent.tools import Approval, ConsentRequired, ToolError
 from tools import SHOPPING_TOOLS
 from tools.cart_tools import add_to_cart
-from tools.checkout.store import CheckoutStore
 from tools.checkout_tools import apply_discount_code, choose_shipping, place_order, start_checkout, view_order
-from tools.deps import ShopDeps
 
 ADDRESS = {"street_address": "1 Elm St", "city": "Springfield", "region": "IL", "postal_code": "62704",
            "country": "US"}
 
 
 @pytest.fixture()
-def shop(demo_catalog, shopper_store, tmp_path):
-    """A context factory over one shared set of stores, so two shoppers can meet in the same shop."""
+def shop(shop_contexts, demo_catalog):
+    """Contexts over one shop (tests/conftest.py) whose demo facts the figures below rest on."""
     # the figures below rest on these demo facts: P0011 at 29.00, P0263 at 29.95, one P0264 left
     assert (demo_catalog.get("P0011").effective_price, demo_catalog.get("P0263").effective_price,
             demo_catalog.get("P0264").stock) == (29.0, 29.95, 1)
-    deps = ShopDeps(demo_catalog, shopper_store(), checkout=CheckoutStore(tmp_path / "checkout.db", demo_catalog))
-
-    def make(shopper_id: str | None = "S001") -> ToolContext[ShopDeps]:
-        return ToolContext(deps, user_id=shopper_id, session_id=f"session-{shopper_id}")
-
-    yield make
-    deps.checkout.close()
+    return shop_contexts
 
 
 def run(tool, ctx, **arguments):

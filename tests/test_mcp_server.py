@@ -37,6 +37,14 @@ def _accept(ctx: Any, params: Any) -> types.ElicitResult:
     return types.ElicitResult(action="accept", content={"confirm": True})
 
 
+def _accepting(asked: list[str]) -> Any:
+    """An elicitation callback that says yes and notes each question asked."""
+    def accept(ctx: Any, params: Any) -> types.ElicitResult:
+        asked.append(params.message)
+        return _accept(ctx, params)
+    return accept
+
+
 def _decline(ctx: Any, params: Any) -> types.ElicitResult:
     return types.ElicitResult(action="decline")
 
@@ -134,10 +142,7 @@ def test_search_and_lookup_follow_the_ucp_binding(transport, shop, request, demo
 @pytest.mark.parametrize("transport,mode", [("stdio", "auto"), ("http", "auto"), ("http", "legacy")])
 def test_add_to_cart_after_the_client_confirms(transport, mode, shop, request):
     asked: list[str] = []
-
-    def accept(ctx, params):
-        asked.append(params.message)
-        return _accept(ctx, params)
+    accept = _accepting(asked)
 
     async def body(c):
         pid = _first_in_stock(await _search(c, "yoga mat"))
@@ -259,10 +264,7 @@ def _ucp_error(result: Any) -> str:
 @pytest.mark.parametrize("transport,mode", [("stdio", "auto"), ("http", "auto"), ("http", "legacy")])
 def test_a_full_checkout_through_ucps_checkout_tools(transport, mode, shop, request):
     asked: list[str] = []
-
-    def accept(ctx, params):
-        asked.append(params.message)
-        return _accept(ctx, params)
+    accept = _accepting(asked)
 
     async def body(c):
         created = (await _call(c, "create_checkout", {"meta": _meta(), "checkout": _new()})).structured_content

@@ -121,11 +121,8 @@ class ShopOrderDesk:
 
         def change(order: Order, shop: ShopData) -> None:
             check_modify_items(service_status(order))
-            check_items_present(unit_ids(order), item_ids, lambda i: f"{i} not found")
-            if len(item_ids) != len(new_item_ids):
-                raise RetailError("The number of items to be exchanged should match")
-            swaps = self._swaps(order, item_ids, new_item_ids, same_allowed=False)
-            difference = sum(price - line.unit_price for line, _, _, price in swaps)
+            swaps, difference = self._checked_swaps(order, item_ids, new_item_ids, False, lambda i: f"{i} not found",
+                                                    "The number of items to be exchanged should match")
             for line, product, offer, price in swaps:
                 _move_unit(order, line, product, offer, price)
             order.totals.subtotal += difference
@@ -163,11 +160,9 @@ class ShopOrderDesk:
 
         def change(order: Order, shop: ShopData) -> None:
             check_exchange(service_status(order))
-            check_items_present(unit_ids(order), item_ids, lambda i: f"Number of {i} not found.")
-            if len(item_ids) != len(new_item_ids):
-                raise RetailError("The number of items to be exchanged should match.")
-            swaps = self._swaps(order, item_ids, new_item_ids, same_allowed=True)
-            difference = sum(price - line.unit_price for line, _, _, price in swaps)
+            swaps, difference = self._checked_swaps(order, item_ids, new_item_ids, True,
+                                                    lambda i: f"Number of {i} not found.",
+                                                    "The number of items to be exchanged should match.")
             order.status = "exchange_requested"
             order.after_sale.exchange_items = sorted(item_ids)
             order.after_sale.exchange_new_items = sorted(new_item_ids)
@@ -202,6 +197,16 @@ class ShopOrderDesk:
                     skip -= line.quantity
             taken[wanted] = taken.get(wanted, 0) + 1
         return units
+
+    def _checked_swaps(self, order: Order, item_ids: list[str], new_item_ids: list[str], same_allowed: bool,
+                       missing: Callable[[str], str], mismatch: str) -> tuple[list[Any], int]:
+        """The swaps asked for, checked as τ² checks them (its messages differ by tool: `missing`, `mismatch`),
+        and their price difference in minor units."""
+        check_items_present(unit_ids(order), item_ids, missing)
+        if len(item_ids) != len(new_item_ids):
+            raise RetailError(mismatch)
+        swaps = self._swaps(order, item_ids, new_item_ids, same_allowed=same_allowed)
+        return swaps, sum(price - line.unit_price for line, _, _, price in swaps)
 
     def _swaps(self, order: Order, item_ids: list[str], new_item_ids: list[str],
                same_allowed: bool) -> list[tuple[OrderLine, Product, Offer, int]]:
