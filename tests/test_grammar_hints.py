@@ -203,6 +203,32 @@ def test_a_reference_needs_something_shown_and_a_search_for_named_words_stays_a_
     assert plan.tool == "search_catalog" and "product_id" not in plan.pins["add_to_cart"]
 
 
+def test_a_name_two_shown_items_share_is_the_first_listed_and_a_which_question_is_answered_from_the_list():
+    two = [{"role": "user", "content": "gooseneck kettles"},
+           *after(ToolCall("call_1", "search_catalog", '{"query": "gooseneck kettles"}'), {"results": [
+               {"id": "P0135", "title": "Steamline Ritual Gooseneck Kettle", "price": 40.0, "rating": 4.0},
+               {"id": "P0156", "title": "Kettlewright Aroma Gooseneck Kettle", "price": 55.0, "rating": 4.6},
+               {"id": "P0146", "title": "Kettlewright Crema Gooseneck Kettle", "price": 65.0, "rating": 4.2},
+               {"id": "P0131", "title": "Brewhaus Aroma Gooseneck Kettle", "price": 61.0, "rating": 2.2}]}),
+           {"role": "assistant", "content": "I found 4."}]
+    hints = shop({"get_product": ["tell me more about N"], "search_catalog": ["show me kettles"], "none": ["hello"]})
+    plan = hints.prepare([*two, {"role": "user", "content": "tell me about the Kettlewright one"}], SPECS)
+    assert plan.pins["get_product"]["product_id"] == ("P0156",)
+    # each item has only part of the name: no guess, the words are looked up
+    assert hints.reference([*two, {"role": "user", "content": "tell me about the Brewhaus Crema"}]) is None
+    asked = [*two, {"role": "user", "content": "Which of those is the cheapest?"}]
+    assert hints.prepare(asked, SPECS).tool == "none"
+    assert hints.compose(asked) == "Of those, that is Steamline Ritual Gooseneck Kettle (P0135, $40.00, rated 4.0)."
+    # looked up by name after browsing kettles: the kettle of that name before the espresso machine
+    line = {"role": "user", "content": "what do reviews say about the Brewhaus Crema?"}
+    looked = after(ToolCall("call_2", "search_catalog", '{"query": "Brewhaus Crema"}'), {"results": [
+        {"id": "P0140", "title": "Brewhaus Crema Espresso Machine"},
+        {"id": "P0129", "title": "Brewhaus Crema Gooseneck Kettle"}]})
+    reviews = shop({"summarize_reviews": ["what do reviews say about N"], "none": ["hello"]})
+    assert reviews.prepare([*two, line], SPECS).pins["search_catalog"]["query"] == ("Brewhaus Crema",)
+    assert reviews.prepare([*two, line, *looked], SPECS).pins["summarize_reviews"] == {"product_id": ("P0129",)}
+
+
 def test_replies_are_composed_from_the_result_the_record_and_the_scope():
     hints = shop({"get_product": ["tell me more about N"], "none": ["hello", "what's the capital of France?"]})
     record = {"id": "P0002", "title": "Sonique Aria", "price": 179.99, "currency": "USD", "in_stock": True,

@@ -20,7 +20,7 @@ from typing import Any, Callable, Collection, Iterable
 
 import numpy as np
 
-from agent.models.prepare import StepPlan, ToolAid, aid_of
+from agent.models.prepare import NONE, StepPlan, ToolAid, aid_of
 from agent.tools import Tool
 from tools.resources import load_prompt_yaml
 from tools.catalog.query import parse_query
@@ -58,6 +58,14 @@ _CATEGORY = re.compile(r"(?i)\b(?:the|browse|your|in|from)\s+(?!(?:the|a|an|your
                        r"\b(?:in\s+(?:the\s+)?category|category\s*(?::|=|named|called))\s*"
                        r"\"?([a-z][a-z&'-]*(?:\s+(?!under|over|below|above|for|with|rated|only|please|pls)"
                        r"[a-z&'-]+){0,2})\"?")
+# A line asking to find something ("show me …", "do you have …"), and one pointing at a shown item ("the
+# Kettlewright one"); a question asking which shown item is cheapest, best rated, … (no action asked with it).
+_ASKS_TO_FIND = re.compile(r"(?i)^\W*(?:(?:hi|hey|ok|okay|so|and|also|please|now)\W+)*(?:show|find|search|"
+                           r"look(?:ing)?\s+for|do\s+you\s+(?:have|sell|carry|stock)|got\s+any|any\b|i\s+(?:need|want)|"
+                           r"i'?m\s+(?:looking|after)|get\s+me|recommend|suggest)")
+_THE_ONE = re.compile(r"(?i)\bthe\s+[\w&'-]+(?:\s+[\w&'-]+){0,3}\s+one\b")
+_ASKS_WHICH = re.compile(r"(?i)^\W*(?:(?:and|so|ok|okay|now)\W+)*(?:which|what(?:'s|\s+is)|who)\b(?!.*\b(?:add|put|"
+                         r"cart|buy|order|compare|review|reviews|describe|details?|tell\s+me|more\s+about)\b)")
 _SHIPPING_KINDS = ("street_address", "city", "region", "postal_code", "country", "shipping")
 _ORDER_KINDS = ("order_id", "cancel_reason")
 _NOT_CATEGORY = frozenset("same other this that whole entire a an the which what in of for from to at on".split())
@@ -251,6 +259,8 @@ class ShoppingHints:
         shown = tuple(shown_ids(messages, self.read))
         likely = reading.likely
         reference = self.reference(messages) if user and "id" not in found else None
+        if reference is not None and reference.how == "superlative" and _ASKS_WHICH.search(_content(user[-1])):
+            return StepPlan(tool=NONE)  # "which of those is the cheapest?": the shown data answers (compose)
         if reference is not None:  # "the cheaper one", "it": the ids it means are pinned like typed ones
             found["id"] = reference.ids
             likely = self._likely_for_ids(_content(user[-1]), likely)
@@ -307,7 +317,7 @@ class ShoppingHints:
         results = [m for m in messages[start:] if m.get("role") == "tool"]
         if lookup is None or calls != [lookup[0]] or len(results) != 1:
             return StepPlan()
-        found = shown_items(results).last
+        found = _in_context(shown_items(results).last, shown_items(messages[:start]).last)
         action = self.read(_content(messages[start])).likely or ""
         aid = self._aids.get(action)
         if not found or aid is None:
@@ -325,8 +335,11 @@ class ShoppingHints:
         text = _content(messages[last])
         reference = resolve(text, shown_items(messages[:last]))
         likely = self.read(text).likely
-        if reference is None or (reference.how == "name" and likely in self._aids and self._aids[likely].text_arg):
+        if reference is None:
             return None
+        if reference.how == "name" and likely in self._aids and self._aids[likely].text_arg and \
+                (_ASKS_TO_FIND.search(text) and not _THE_ONE.search(text)):
+            return None  # "show me Kettlewright kettles": words to search for, though a shown title has them
         return reference
 
     def compose(self, messages: list[dict[str, Any]]) -> str | None:
@@ -398,6 +411,21 @@ class ShoppingHints:
             except EmbedderUnavailable:  # values alone still help; the tool is then the model's own choice
                 self._index = False  # type: ignore[assignment]
         return self._index or None
+
+
+def _in_context(found: list[dict[str, Any]], before: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The looked-up items, those of a category the conversation was just browsing first ("the Brewhaus Crema"
+    after gooseneck kettles is the kettle, not the espresso machine of the same name)."""
+    def words(item: dict[str, Any]) -> set[str]:
+        return set(re.findall(r"[a-z]{3,}", f"{item.get('title', '')} {item.get('category', '')}".lower()))
+
+    counts: dict[str, int] = {}
+    for item in before:
+        for w in words(item):
+            counts[w] = counts.get(w, 0) + 1
+    kind = {w for w, n in counts.items() if 2 * n >= len(before)} if len(before) >= 2 else set()
+    # a stable sort: among items as close to that kind, the search's own order stays
+    return sorted(found, key=lambda i: -len(words(i) & kind)) if kind else found
 
 
 def summary_line(aid: ToolAid | None, result: str) -> str:

@@ -116,7 +116,7 @@ def resolve(text: str, shown: Shown) -> Reference | None:
             if ranked:
                 best = sorted(ranked, key=lambda i: _number(i, key), reverse=reverse)[0]  # type: ignore[arg-type,return-value]
                 return Reference((_id(best),), "superlative")  # type: ignore[arg-type]
-    named = _by_name(text, list(shown.items.values()))
+    named = _by_name(text, list(shown.items.values()), ids)
     if named:
         return Reference(named, "name")
     if _BOTH.search(text) and len(ids) >= 2:
@@ -142,9 +142,11 @@ def _number(item: dict[str, Any], key: str) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
-def _by_name(text: str, items: list[dict[str, Any]]) -> tuple[str, ...]:
+def _by_name(text: str, items: list[dict[str, Any]], ranked: list[str | None]) -> tuple[str, ...]:
     """Items whose title (or brand, or category) shares the most distinctive words with `text`; only a unique
-    best counts ("the Kettlewright one", "the coffee maker" in a cart of three kinds)."""
+    best counts ("the Kettlewright one", "the coffee maker" in a cart of three kinds), or among equals that have
+    every word said, all in the freshest list (`ranked`, in its order), the first of them: "the Kettlewright one" of a result list
+    with two is the one listed first, as a shopper reading the list from the top means."""
     said = {w for w in _WORD.findall(text.lower()) if w not in _COMMON and len(w) > 2}
     if not said:
         return ()
@@ -158,13 +160,17 @@ def _by_name(text: str, items: list[dict[str, Any]]) -> tuple[str, ...]:
     if not scored:
         return ()
     scored.sort(key=lambda s: -s[0])
-    if len(scored) > 1 and scored[1][0] == scored[0][0]:
-        return ()
-    return (scored[0][1],)  # type: ignore[return-value]
+    tied = [pid for n, pid in scored if n == scored[0][0]]
+    if len(tied) > 1:
+        if scored[0][0] < len(said) or not all(pid in ranked for pid in tied):  # each has only part of the name
+            return ()
+        tied.sort(key=ranked.index)
+    return (tied[0],)  # type: ignore[return-value]
 
 
 _ACTION = frozenset("put add remove delete drop cart basket into onto buy order purchase want need get please two three "
-                    "four five six ten couple few several".split())
+                    "four five six ten couple few several reviewers reviewer think thinks say says said people "
+                    "customers buyers opinion opinions".split())
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&'-]*|&")
 
 
