@@ -193,16 +193,16 @@ def _check_places(args: argparse.Namespace) -> None:
     a file where a directory belongs, or a named catalog that does not exist (a typo reads as an empty shop)."""
     if args.func is cmd_tools:
         return
-    app.writable_dir(app.home(), "the app's home")
+    app.writable_dir(app.home(), "the app's home", contents=True)
     catalog, state_dir = getattr(args, "catalog", None), getattr(args, "state_dir", None)
     if catalog:
         empty = None if args.command == "ingest" else app.new_catalog_dir(catalog)
         if empty is not None:
             raise app.StorageProblem(f"the catalog {empty} is new and empty; ingest a feed into it first "
                                      f"(python cli.py ingest FILE --catalog {empty})")
-        app.writable_dir(catalog, "the catalog")
+        app.writable_dir(catalog, "the catalog", contents=True)
     if state_dir:
-        app.writable_dir(state_dir, "--state-dir")
+        app.writable_dir(state_dir, "--state-dir", contents=True)
 
 
 def _plugin_commands() -> Iterable[Callable[[Any], None]]:

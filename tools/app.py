@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import functools
 import logging
 import os
@@ -59,8 +60,9 @@ class StorageProblem(Exception):
     """A place the app must write to cannot be written (read-only, full, a file where a folder belongs)."""
 
 
-def writable_dir(path: str | Path, what: str = "the app's data") -> Path:
+def writable_dir(path: str | Path, what: str = "the app's data", *, contents: bool = False) -> Path:
     """`path` as a directory the app can write to, created if missing; else StorageProblem saying why and where.
+    With `contents`, every folder and file already inside must be writable too (a store another user made).
 
     Checked before opening stores, so a read-only or full disk is one clear line, not a SQLite or Chroma trace."""
     path = Path(path).expanduser()
@@ -76,7 +78,21 @@ def writable_dir(path: str | Path, what: str = "the app's data") -> Path:
         probe.unlink()
     except OSError as e:
         raise StorageProblem(f"cannot write to {path} ({what}): {e.strerror or e}") from None
+    if contents:
+        _writable_contents(path, what)
     return path
+
+
+def _writable_contents(path: Path, what: str) -> None:
+    """StorageProblem naming the first folder or file under `path` this process may not write: SQLite and Chroma
+    would open it and fail on their first write with a trace. The model cache is only read, so it is not asked."""
+    for folder, dirs, files in os.walk(path):
+        if Path(folder) == path:
+            dirs[:] = [d for d in dirs if d != "models"]
+        for name in dirs + files:
+            entry = Path(folder) / name
+            if not entry.is_symlink() and not os.access(entry, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+                raise StorageProblem(f"cannot write to {entry} ({what}): {os.strerror(errno.EACCES)}")
 
 
 def new_catalog_dir(catalog: str | None) -> Path | None:

@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from agent.session import private_file
 from tools.catalog.feeds import FeedError, Rejection
+from tools.catalog.feeds_records import RejectionTally, rejected_rows
 from tools.catalog.feeds_json import read_jsonl
 from tools.catalog.feeds_tabular import read_table, sniff_delimiter
 from tools.catalog.ingest import write_rejections
@@ -147,7 +148,7 @@ class ShopperStore:
                               event.product_id))
             else:
                 good.append((line, event))
-        report.rejections, report.rejected = rejections, len(rejections)
+        report.rejections, report.rejected = rejections, rejected_rows(rejections)
         with self._db:
             before = self._db.total_changes
             # INSERT OR IGNORE on the unique (shopper, product, action, timestamp) key: re-ingesting adds nothing.
@@ -268,28 +269,41 @@ def read_events(path: Path, format: str = "auto") -> tuple[str, list[tuple[int, 
     if format not in EVENT_FORMATS:
         raise FeedError(f"unknown event format {format!r}; expected one of {', '.join(EVENT_FORMATS)}")
     source = str(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")  # Excel puts a byte-order mark before CSV exports
-    except OSError as error:
-        raise FeedError(f"cannot read {source}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise FeedError(f"{source}: not UTF-8 text") from None
-    if format == "auto":
-        format = _detect(path, text)
-    if not text.strip():
-        return format, [], []
-    if format == "jsonl":
-        records, rejections = read_jsonl(text, source)
+    if format == "jsonl" or format == "auto" and path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        format, (records, rejections) = "jsonl", _read_text(path, lambda stream: read_jsonl(stream, source))
     else:
-        records, rejections = read_table(text, source, delimiter=sniff_delimiter(text))
-        _check_columns(records, source)
+        text = _read_text(path, lambda stream: stream.read())
+        if format == "auto":
+            format = _detect(path, text)
+        if not text.strip():
+            return format, [], []
+        if format == "jsonl":
+            records, rejections = read_jsonl(text, source)
+        else:
+            records, rejections = read_table(text, source, delimiter=sniff_delimiter(text))
+            _check_columns(records, source)
+    tally = RejectionTally()  # bounded memory for a file of junk rows
+    for rejection in rejections:
+        tally.add(rejection)
     events = []
     for line, record in records:
         try:
             events.append((line, _event(record)))
         except _BadRow as error:
-            rejections.append(Rejection(source, line, error.reason, error.product_id))
+            tally.add(Rejection(source, line, error.reason, error.product_id))
+    rejections = tally.result()
     return format, events, sorted(rejections, key=lambda r: r.line)
+
+
+def _read_text(path: Path, read: Callable[[TextIO], Any]) -> Any:
+    """`read(stream)` over the file as UTF-8 text (JSON Lines read line by line); FeedError when it cannot be."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:  # Excel puts a byte-order mark before CSV exports
+            return read(stream)
+    except OSError as error:
+        raise FeedError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise FeedError(f"{path}: not UTF-8 text") from None
 
 
 def _detect(path: Path, text: str) -> str:

@@ -17,6 +17,7 @@ from llama_cpp import LlamaGrammar, LogitsProcessorList
 
 from agent.models.base import ContextOverflow, ModelChunk, ModelError, TextDelta, ToolCall, Usage
 from agent.models.grammar import DEFAULT_HEADER, NONE, STOP, GrammarDocument, decision_gbnf, turn_numbers
+from agent.models.interrupt import Interruptible
 from agent.models.kvstate import KVStateStore, model_fingerprint
 from agent.models.prepare import StepPlan, StepPreparer
 from agent.models.replies import guard_reply
@@ -78,6 +79,7 @@ class LlamaCppModel:
         self._kv = KVStateStore(Path(state_dir), model_fingerprint(path, n_ctx)) if state_dir else None
         self._kv_save = False  # after this process's first generation: store its prefix for the next process
         self._tokenized: tuple[str, bool, list[int]] | None = None
+        self._interruptible = Interruptible(self.llm)
 
     # --- the Model protocol ---------------------------------------------------------------------
 
@@ -218,8 +220,10 @@ class LlamaCppModel:
                 constraint["logits_processor"] = LogitsProcessorList([lazy])
             elif gbnf is not None:
                 constraint["grammar"] = LlamaGrammar.from_string(gbnf, verbose=False)
-            for chunk in self.llm.create_completion(tokens, max_tokens=self.max_tokens, temperature=self.temperature,
-                                                    seed=self.seed, stop=stop or [], stream=True, **constraint):
+            # On a worker thread, so Ctrl-C stops prompt evaluation at once, not after a 512-token batch.
+            for chunk in self._interruptible.run(lambda: self.llm.create_completion(
+                    tokens, max_tokens=self.max_tokens, temperature=self.temperature, seed=self.seed,
+                    stop=stop or [], stream=True, **constraint)):
                 piece = chunk["choices"][0]["text"]
                 if piece:
                     pieces.append(piece)

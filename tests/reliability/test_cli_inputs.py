@@ -44,17 +44,6 @@ def test_a_home_that_cannot_be_a_directory_is_one_clear_line(run_cli, tmp_path, 
         assert "Traceback" not in screen
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only directories; chmod cannot test this")
-def test_a_read_only_home_is_one_clear_line(run_cli, home):
-    home.mkdir()
-    home.chmod(0o500)
-    try:
-        code, screen, _ = run_cli("chat", "--once", "hi", script=[{"text": "x"}], state=False)
-    finally:
-        home.chmod(0o700)
-    assert code == 2 and "cannot write to" in screen and "Permission denied" in screen
-
-
 def test_a_full_disk_fails_the_eval_before_it_runs(tmp_path):
     """RLIMIT_FSIZE makes every write past a few bytes fail as a full disk would (EFBIG instead of ENOSPC)."""
     suite = tmp_path / "tiny.yaml"

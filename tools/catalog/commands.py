@@ -136,13 +136,14 @@ def _print_ingest(console: Console, report: IngestReport, location: str) -> None
 def print_rejections(console: Console, rejections: list[Any], title: str = "Rejected rows") -> None:
     if not rejections:
         return
-    table = Table("line", "product id", "reason", title=f"{title} ({len(rejections)})",
+    total = sum(r.count for r in rejections)  # a folded Rejection stands for many rows
+    table = Table("line", "product id", "reason", title=f"{title} ({total})",
                   header_style="bold yellow", title_justify="left")
     for r in rejections[:SHOWN_REJECTIONS]:
         table.add_row(str(r.line), escape(r.product_id or ""), escape(r.reason))
     console.print(table)
-    if len(rejections) > SHOWN_REJECTIONS:
-        console.print(f"[dim]… and {len(rejections) - SHOWN_REJECTIONS} more in the report[/]")
+    if total > SHOWN_REJECTIONS:
+        console.print(f"[dim]… and {total - SHOWN_REJECTIONS} more in the report[/]")
 
 
 def cmd_search(args: argparse.Namespace, console: Console) -> int:

@@ -12,13 +12,15 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
+from .feeds_decode import BOMS as _BOMS
 from .feeds_decode import decode
 from .feeds_json import looks_like_jsonl, read_json, read_jsonl
 from .feeds_jsonld import is_jsonld, read_jsonld
 from .feeds_synonyms import header_synonyms
-from .feeds_records import FeedError, Note, ReadOptions, Rejection, RowError, apply_mapping, build_product, field_of
+from .feeds_records import (FeedError, Note, ReadOptions, Rejection, RejectionTally, RowError, apply_mapping,
+                            build_product, field_of)
 from .feeds_settle import settle
 from .feeds_shopify import is_shopify_header, read_shopify
 from .feeds_tabular import group_variants, is_merchant_header, read_merchant, read_table, sniff_delimiter
@@ -31,6 +33,7 @@ __all__ = ["FORMATS", "FeedError", "FeedResult", "Note", "ReadOptions", "Rejecti
 
 FORMATS = ("auto", "json", "jsonl", "jsonld", "csv", "merchant", "shopify", "woocommerce", "magento", "vendure")
 _TABLES = {"shopify": read_shopify, "woocommerce": read_woo, "magento": read_magento, "vendure": read_vendure}
+_HEAD_CHARS = 1 << 20  # what format detection looks at in a JSON file read as a stream
 _BY_EXTENSION = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".jsonld": "jsonld", ".xml": "merchant",
                  ".rss": "merchant", ".atom": "merchant", ".tsv": "merchant"}
 
@@ -55,6 +58,12 @@ def read_feed(path: str | Path, format: str = "auto", mapping: dict[str, str] | 
     options = options or ReadOptions()
     path, source = Path(path), str(path)
     try:
+        streamed = _read_streamed(path, format, mapping, options)
+    except OSError as error:
+        raise FeedError(f"cannot read {source}: {error.strerror or error}") from None
+    if streamed is not None:
+        return streamed
+    try:
         data = path.read_bytes()
     except OSError as error:
         raise FeedError(f"cannot read {source}: {error.strerror or error}") from None
@@ -74,9 +83,41 @@ def read_feed(path: str | Path, format: str = "auto", mapping: dict[str, str] | 
         rejections += more
     else:
         products, rejections, options = _read_records(format, data, text, source, mapping, options, notes)
+    return _result(products, rejections, format, notes, options, source)
+
+
+def _result(products: list[tuple[int, Product]], rejections: list[Rejection], format: str, notes: list[Note],
+            options: ReadOptions, source: str) -> FeedResult:
     products, duplicates = _without_duplicates(products, source)
     rejections = sorted(rejections + duplicates, key=lambda rejection: rejection.line)
     return FeedResult(products, rejections, format, sorted(notes, key=lambda note: note.line), options)
+
+
+def _read_streamed(path: Path, format: str, mapping: dict[str, str] | None, options: ReadOptions) -> FeedResult | None:
+    """JSON and JSON Lines read from the open file, never whole (a 50 MB array is held row by row); None when the
+    file needs the in-memory reader (JSON-LD, not UTF-8 or the named encoding, or another format)."""
+    suffix = path.suffix.lower()
+    if not (format in ("json", "jsonl") or format == "auto" and suffix in (".json", ".jsonl", ".ndjson")):
+        return None
+    with path.open("rb") as raw:
+        start = raw.read(4)
+    encoding = options.encoding or next((name for bom, name in _BOMS if start.startswith(bom)), "utf-8")
+    try:
+        with path.open(encoding=encoding) as stream:
+            head = stream.read(_HEAD_CHARS)
+            if format == "auto":
+                format = "jsonld" if is_jsonld(head) else "jsonl" if suffix != ".json" or looks_like_jsonl(head) \
+                    else "json"
+            if format == "jsonld":
+                return None
+            if not head.strip() and len(head) < _HEAD_CHARS:
+                return FeedResult([], [], format, [], options)
+            stream.seek(0)
+            notes: list[Note] = []
+            products, rejections, options = _read_records(format, b"", stream, str(path), mapping, options, notes)
+    except (UnicodeDecodeError, LookupError):  # read it whole: decode() names the problem or finds the encoding
+        return None
+    return _result(products, rejections, format, notes, options, str(path))
 
 
 def parse_mapping(text: str) -> dict[str, str]:
@@ -122,7 +163,7 @@ def _detect(path: Path, text: str | None, source: str, is_xml: bool, options: Re
     raise FeedError(f"cannot tell the format of {source} from its name; pass a format, one of {', '.join(FORMATS[1:])}")
 
 
-def _read_records(format: str, data: bytes, text: str | None, source: str, mapping: dict[str, str] | None,
+def _read_records(format: str, data: bytes, text: str | TextIO | None, source: str, mapping: dict[str, str] | None,
                   options: ReadOptions, notes: list[Note]) -> tuple[list[tuple[int, Product]], list[Rejection], ReadOptions]:
     """The formats where each record is one product (Merchant groups variants afterwards)."""
     records: list[tuple[int, dict[str, Any]]]
@@ -142,15 +183,19 @@ def _read_records(format: str, data: bytes, text: str | None, source: str, mappi
         _check_columns(list(records[0][1]), source)
     options = settle(records, options)
     products = []
+    tally = RejectionTally()  # bounded: a million rows of junk keep a thousand in full
+    for rejection in rejections:
+        tally.add(rejection)
     for line, record in records:
         said: list[str] = []
         try:
             product = build_product(record, options, said)
         except RowError as error:
-            rejections.append(Rejection(source, line, error.reason, error.product_id))
+            tally.add(Rejection(source, line, error.reason, error.product_id))
             continue
         products.append((line, product))
         notes += [Note(source, line, message, product.id) for message in said]
+    rejections = tally.result()
     if format == "merchant":
         # Row ids must be unique before rows are folded into variants of their item group.
         products, duplicates = _without_duplicates(products, source)

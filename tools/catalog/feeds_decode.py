@@ -6,10 +6,10 @@ import codecs
 
 from .feeds_records import FeedError
 
-__all__ = ["decode"]
+__all__ = ["BOMS", "decode"]
 
 # Longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -22,7 +22,7 @@ def decode(data: bytes, encoding: str | None, source: str) -> str:
             raise FeedError(f"unknown encoding {encoding!r}: use a name such as utf-8, cp1252, utf-16, latin-1") from None
         except UnicodeDecodeError as error:
             raise FeedError(f"{source}: not {encoding} text (byte {error.start}): pass the right --encoding") from None
-    for bom, name in _BOMS:
+    for bom, name in BOMS:
         if data.startswith(bom):  # Excel's "CSV UTF-8" and "Unicode text" exports
             try:
                 return data.decode(name)

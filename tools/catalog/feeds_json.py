@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
-from typing import Any
+from typing import Any, TextIO
 
-from .feeds_records import FeedError, Rejection, field_of
+from .feeds_records import FeedError, Rejection, RejectionTally, field_of
+from .feeds_stream import MAX_ROW_CHARS, TooDeep, Window, iter_array, iter_lines
 
 __all__ = ["looks_like_jsonl", "read_json", "read_jsonl"]
 
@@ -17,36 +19,55 @@ _SPACE = re.compile(r"\s*")
 _LIST_KEYS = ("products", "items", "data", "results", "entries")
 
 
-def read_jsonl(text: str, source: str) -> tuple[Records, list[Rejection]]:
-    """One JSON object per physical line; a broken line is rejected, not fatal."""
+def read_jsonl(text: str | TextIO, source: str) -> tuple[Records, list[Rejection]]:
+    """One JSON object per physical line; a broken line is rejected, not fatal. A stream is read line by line."""
     records: Records = []
-    rejections: list[Rejection] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    rejections = RejectionTally()
+    for number, line in iter_lines(io.StringIO(text) if isinstance(text, str) else text):
+        if line is None:
+            rejections.add(Rejection(source, number, f"line longer than {MAX_ROW_CHARS >> 20} MB: not one product"))
+            continue
         if not line.strip():
             continue
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
-            rejections.append(Rejection(source, number, f"invalid JSON: {error.msg} (column {error.colno})"))
+            rejections.add(Rejection(source, number, f"invalid JSON: {error.msg} (column {error.colno})"))
             continue
         except RecursionError:  # [[[[…]]]] thousands deep: a hostile line, not a product
-            rejections.append(Rejection(source, number, "JSON nested too deeply"))
+            rejections.add(Rejection(source, number, "JSON nested too deeply"))
             continue
         _collect(value, number, source, records, rejections)
-    return records, rejections
+    return records, rejections.result()
 
 
-def read_json(text: str, source: str) -> tuple[Records, list[Rejection]]:
-    """A JSON array of objects, or an object wrapping one such list (DummyJSON's {"products": [...]})."""
+def read_json(text: str | TextIO, source: str) -> tuple[Records, list[Rejection]]:
+    """A JSON array of objects, or an object wrapping one such list (DummyJSON's {"products": [...]}).
+
+    A top-level array is read element by element from the stream (memory bounded by the largest row); a wrapper
+    object is read whole."""
+    window = Window(io.StringIO(text) if isinstance(text, str) else text, source)
+    first = window.peek()
+    if first != "[":
+        return _read_document(window.rest(), source)
+    records: Records = []
+    rejections = RejectionTally()
+    try:
+        for line, value in iter_array(window):
+            _collect(value, line, source, records, rejections)
+    except TooDeep:
+        raise FeedError(f"{source}: JSON nested too deeply to be a product feed") from None
+    return records, rejections.result()
+
+
+def _read_document(text: str, source: str) -> tuple[Records, list[Rejection]]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise FeedError(f"{source}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
     except RecursionError:
         raise FeedError(f"{source}: JSON nested too deeply to be a product feed") from None
-    if isinstance(document, list):
-        start = _SPACE.match(text).end()
-    elif isinstance(document, dict) and _is_product(document):
+    if isinstance(document, dict) and _is_product(document):
         return [(text.count("\n", 0, _SPACE.match(text).end()) + 1, document)], []
     elif isinstance(document, dict):
         key = _list_key(document, source)
@@ -54,12 +75,12 @@ def read_json(text: str, source: str) -> tuple[Records, list[Rejection]]:
     else:
         raise FeedError(f"{source}: expected a JSON array of products or an object holding one, got {type(document).__name__}")
     records: Records = []
-    rejections: list[Rejection] = []
+    rejections = RejectionTally()
     line, counted = 1, 0
     for position, value in _array_items(text, start):
         line, counted = line + text.count("\n", counted, position), position  # incremental: O(file size)
         _collect(value, line, source, records, rejections)
-    return records, rejections
+    return records, rejections.result()
 
 
 def looks_like_jsonl(text: str) -> bool:
@@ -71,11 +92,11 @@ def looks_like_jsonl(text: str) -> bool:
     return isinstance(first, dict) and bool(text[end:].strip())
 
 
-def _collect(value: Any, line: int, source: str, records: Records, rejections: list[Rejection]) -> None:
+def _collect(value: Any, line: int, source: str, records: Records, rejections: RejectionTally) -> None:
     if isinstance(value, dict):
         records.append((line, value))
     else:
-        rejections.append(Rejection(source, line, f"row is not a JSON object (got {type(value).__name__})"))
+        rejections.add(Rejection(source, line, f"row is not a JSON object (got {type(value).__name__})"))
 
 
 def _is_product(document: dict[str, Any]) -> bool:

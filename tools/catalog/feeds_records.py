@@ -24,8 +24,12 @@ from .feeds_values import text as _text
 from .feeds_values import whole as _whole
 from .product import Product, Variant
 
-__all__ = ["FeedError", "Note", "ReadOptions", "Rejection", "RowError", "apply_mapping", "build_product",
-           "field_of", "money", "norm_key", "validation_reason"]
+__all__ = ["REPORTED_IN_FULL", "FeedError", "Note", "ReadOptions", "Rejection", "RejectionTally", "RowError",
+           "apply_mapping", "build_product", "field_of", "money", "norm_key", "rejected_rows", "validation_reason"]
+
+
+REPORTED_IN_FULL = 1000  # rejected rows kept and written one by one; the rest are counted by reason (a 50 MB
+# file of junk must not hold millions of rows in memory nor write a 1 GB report)
 
 
 class FeedError(Exception):
@@ -34,16 +38,47 @@ class FeedError(Exception):
 
 @dataclass
 class Rejection:
-    """One row that did not become a product, and why."""
+    """One row that did not become a product, and why; past the cap, one Rejection counts `count` rows."""
 
     file: str
     line: int
     reason: str
     product_id: str | None = None
+    count: int = 1  # >1 only for RejectionTally's folded rows: `count` rows rejected for this reason
 
 
 class Note(Rejection):
     """Something odd in a row that was kept anyway (an unknown availability, a broken image URL)."""
+
+
+class RejectionTally:
+    """Rejections as a reader meets them: the first `keep` in full, then one counting Rejection per reason, so
+    a 50 MB file of junk rows holds a thousand rows in memory, not millions."""
+
+    MAX_REASONS = 100  # reasons quoting a value ("invalid JSON … (column 17)") fold into one beyond this
+
+    def __init__(self, keep: int = REPORTED_IN_FULL) -> None:
+        self.keep, self.rows = keep, []
+        self._folded: dict[str, Rejection] = {}
+
+    def add(self, rejection: Rejection) -> None:
+        if len(self.rows) < self.keep:
+            self.rows.append(rejection)
+            return
+        reason = rejection.reason if len(self._folded) < self.MAX_REASONS or rejection.reason in self._folded \
+            else "other reasons"
+        if reason in self._folded:
+            self._folded[reason].count += rejection.count
+        else:
+            self._folded[reason] = Rejection(rejection.file, rejection.line, reason, None, rejection.count)
+
+    def result(self) -> list[Rejection]:
+        return self.rows + list(self._folded.values())
+
+
+def rejected_rows(rejections: list[Rejection]) -> int:
+    """How many rows `rejections` stand for (folded ones count for many)."""
+    return sum(r.count for r in rejections)
 
 
 # Our field name -> the source names that mean it, best first. Keys are compared after norm_key().

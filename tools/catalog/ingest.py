@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.catalog.feeds import Note, ReadOptions, Rejection, read_feed
+from tools.catalog.feeds_records import REPORTED_IN_FULL, rejected_rows
 from tools.catalog.store import CatalogStore
 
 __all__ = ["IngestReport", "NothingIngested", "ProgressFactory", "ingest_file", "default_report_path",
@@ -31,7 +32,7 @@ class NothingIngested(Exception):
         self.file, self.rejections, self.report_path = file, rejections, report_path
         if rejections:
             top = "; ".join(f"{reason} ({n}×)" for reason, n in _reason_counts(rejections).most_common(3))
-            detail = f"all {len(rejections)} rows were rejected: {top}"
+            detail = f"all {rejected_rows(rejections)} rows were rejected: {top}"
         else:
             detail = "it holds no product rows"
         where = f" (report: {report_path})" if report_path and rejections else ""
@@ -69,16 +70,15 @@ def default_report_path(store: CatalogStore, feed: Path) -> Path:
     return store.path / "rejects" / name if store.path is not None else Path.cwd() / name
 
 
-REPORTED_IN_FULL = 1000  # rejected rows written one by one; the rest are counted by reason (a 50 MB file of junk
-# must not write a 1 GB report)
 
 
 def write_rejections(rejections: list[Rejection], path: Path) -> Path:
     """Write rejections as CSV when the name ends in .csv, else as JSON Lines; returns the path. Past the first
     REPORTED_IN_FULL rows, one row per reason says how many more were rejected for it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = [{k: asdict(r)[k] for k in REJECTION_FIELDS} for r in rejections[:REPORTED_IN_FULL]]
-    rest = _reason_counts(rejections[REPORTED_IN_FULL:])
+    single = [r for r in rejections if r.count == 1]
+    rows = [{k: asdict(r)[k] for k in REJECTION_FIELDS} for r in single[:REPORTED_IN_FULL]]
+    rest = _reason_counts(single[REPORTED_IN_FULL:] + [r for r in rejections if r.count != 1])
     rows += [{k: "" for k in REJECTION_FIELDS} | {"reason": f"{reason} ({n} more rows not listed)"}
              for reason, n in rest.most_common()]
     with path.open("w", encoding="utf-8", newline="") as out:
@@ -99,7 +99,7 @@ def ingest_file(store: CatalogStore, path: str | Path, *, format: str = "auto",
     """Ingest one feed file into `store`; raises FeedError (unreadable) or NothingIngested (no good row)."""
     feed = Path(path)
     result = read_feed(feed, format=format, mapping=mapping, options=options)
-    report = IngestReport(file=str(feed), format=result.format, rejected=len(result.rejections),
+    report = IngestReport(file=str(feed), format=result.format, rejected=rejected_rows(result.rejections),
                           rejections=list(result.rejections), notes=list(result.notes),
                           currency=result.options.currency)
     # Always (re)written, even when empty, so a stale report from an earlier run cannot mislead.
@@ -132,4 +132,7 @@ def progress_steps(factory: ProgressFactory | None, total: int, description: str
 
 
 def _reason_counts(rejections: list[Rejection]) -> Counter[str]:
-    return Counter(r.reason for r in rejections)
+    counts: Counter[str] = Counter()
+    for r in rejections:
+        counts[r.reason] += r.count
+    return counts
