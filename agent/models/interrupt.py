@@ -11,6 +11,7 @@ context stays consistent and the next prompt reuses the prefix evaluated so far.
 
 from __future__ import annotations
 
+import ctypes
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -30,14 +31,45 @@ class _Failed:
         self.error = error
 
 
+class _AbortFlag:
+    """The stop flag, readable by llama.cpp without Python: llama.cpp asks its abort callback between every two
+    graph nodes (about 440 times a token for a 270M model), and a Python callback takes the GIL each time, from
+    the worker, while the main thread waits. The C library's `strlen` over a one-byte buffer is that callback
+    instead: it returns 0 ("go on") for "" and 1 ("abort") for "x", in the register where a C `bool` is read on
+    the ABIs llama.cpp runs on. Where no C library can be loaded, a Python callback reads the same flag."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._byte = ctypes.create_string_buffer(2)
+
+    def callback(self) -> tuple[Any, Any]:
+        """(the ggml_abort_callback, its data pointer) to hand to llama_set_abort_callback."""
+        try:
+            strlen = ctypes.CDLL(None).strlen
+        except (OSError, AttributeError):  # no C library by that name (e.g. Windows): the slower, portable one
+            return llama_cpp.ggml_abort_callback(lambda _data: self._event.is_set()), None
+        return ctypes.cast(strlen, llama_cpp.ggml_abort_callback), ctypes.cast(self._byte, ctypes.c_void_p)
+
+    def set(self) -> None:
+        self._byte.value = b"x"
+        self._event.set()
+
+    def clear(self) -> None:
+        self._byte.value = b""
+        self._event.clear()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+
 class Interruptible:
     """Runs one llama.cpp generator at a time on a worker thread, abortable from the consuming thread."""
 
     def __init__(self, llm: Any) -> None:
-        self._abort = threading.Event()
-        # Kept on the instance: llama.cpp holds only the C pointer, the ctypes object must outlive the context.
-        self._callback = llama_cpp.ggml_abort_callback(lambda _data: self._abort.is_set())
-        llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._callback, None)
+        self._abort = _AbortFlag()
+        # Kept on the instance: llama.cpp holds only the C pointer, the ctypes objects must outlive the context.
+        self._callback, data = self._abort.callback()
+        llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._callback, data)
         self._worker: threading.Thread | None = None
 
     def run(self, start: Callable[[], Iterator[T]]) -> Iterator[T]:
