@@ -75,7 +75,9 @@ CHECKOUT = {"checkout_id": "c1", "status": "incomplete", "subtotal": "$29.00", "
 def test_check_out_and_ship_to_an_address_is_start_checkout_then_choose_shipping_pinned_to_it():
     h = hints()
     line = {"role": "user", "content": "Check out please. Ship it standard to 1 Elm St, Springfield, IL 62704, US."}
-    assert h.prepare([line], SPECS).tool == "start_checkout"
+    first = h.prepare([line], SPECS)
+    assert first.tool == "start_checkout" and first.required  # the line asks for a chain: no "none" first
+    assert not h.prepare([{"role": "user", "content": "check out please"}], SPECS).required
     started = [line, *after("start_checkout", 1, CHECKOUT)]
     plan = h.prepare(started, SPECS)
     assert plan.tool == "choose_shipping" and plan.required

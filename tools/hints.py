@@ -32,7 +32,7 @@ from tools.order_words import cancel_reason, order_ids
 from tools.lexicon import language, to_english
 from tools.references import Reference, lookup_phrase, resolve, shown_items
 from tools.replies import compose_reply
-from tools.sequels import needs_first, sequel_plan
+from tools.sequels import leads_on, needs_first, sequel_plan
 
 __all__ = ["IntentIndex", "LineValues", "Reading", "ShoppingHints", "read_values", "search_phrase", "shown_ids",
            "summary_line", "value_hints"]
@@ -268,8 +268,11 @@ class ShoppingHints:
         if lookup is not None:  # "put the Ember & Bean coffee in my cart", nothing of that name shown: find it
             search, phrase = lookup
             likely, found = search, {**found, "text": (phrase,)}
-        # "ship it to 1 Elm St, …" with no checkout yet: start one first (choose_shipping comes after it)
-        likely = needs_first(likely, messages, self._aids, {t["function"]["name"] for t in tools}) or likely
+        # "ship it to 1 Elm St, …" with no checkout yet: start one first (choose_shipping comes after it); a
+        # line asking for such a chain settles its first call ("none" is not offered)
+        first = needs_first(likely, messages, self._aids, {t["function"]["name"] for t in tools})
+        chain = first is not None or leads_on(likely, found, self._aids)
+        likely = first or likely
         # A line naming money but no bound the parser reads: the price arguments stay open (the model takes an
         # amount written in the line) instead of vanishing with the budget.
         open_args = self.open_arguments(_content(user[-1])) if user else frozenset()
@@ -290,7 +293,7 @@ class ShoppingHints:
         # lines the 270M model's own choice, where it differed from this one, was never the better one.
         index = self._intents()
         settles = frozenset(index.labels) if index is not None else frozenset()
-        return StepPlan(pins=pins, shown=seen, governed=governed, tool=likely, settles=settles)
+        return StepPlan(pins=pins, shown=seen, governed=governed, tool=likely, settles=settles, required=chain)
 
     def _lookup(self, messages: list[dict[str, Any]], start: int | None) -> tuple[str, str] | None:
         """(search tool, words) when the line acts on a product by a name nothing shown matches."""
@@ -299,7 +302,10 @@ class ShoppingHints:
         text = _content(messages[start])
         likely = self.read(text).likely
         searches = [n for n, a in self._aids.items() if a.text_arg]
-        if likely not in self._aids or "id" not in self._aids[likely].values.values() or len(searches) != 1:
+        aid = self._aids.get(likely or "")
+        # only a tool that needs an id to act (an optional one, like a return's items, has a default)
+        if aid is None or not any(k == "id" and a not in aid.governed for a, k in aid.values.items()) or \
+                len(searches) != 1:
             return None
         phrase = lookup_phrase(text)
         return (searches[0], phrase) if phrase else None

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 from agent.models.prepare import StepPlan, ToolAid
 from agent.tools import Tool
 
-__all__ = ["needs_first", "sequel_plan"]
+__all__ = ["leads_on", "needs_first", "sequel_plan"]
 
 
 def sequel_plan(messages: list[dict[str, Any]], start: int, found: Mapping[str, tuple[Any, ...]],
@@ -29,11 +29,8 @@ def sequel_plan(messages: list[dict[str, Any]], start: int, found: Mapping[str, 
     called = {name for name, _ in calls}
     wrote = any(tools[name].writes for name in called if name in tools)
     for name, aid in aids.items():
-        kinds = set(aid.values.values())
-        if aid.after is None or name in called or name not in offered or not kinds:
-            continue
-        if 2 * len(kinds & set(found)) < len(kinds):
-            continue  # the line does not state most of what it takes
+        if aid.after is None or name in called or name not in offered or not _states_most(aid, found):
+            continue  # not one that comes after another, done already, or the line does not state most of it
         before = aid.after
         if before not in called and (wrote or not _succeeded(messages[:start], before)):
             if before not in offered:
@@ -42,6 +39,17 @@ def sequel_plan(messages: list[dict[str, Any]], start: int, found: Mapping[str, 
         pins = {name: {arg: found[kind] for arg, kind in aid.values.items() if kind in found}}
         return StepPlan(pins=pins, governed={name: aid.governed}, tool=name, required=True)
     return None
+
+
+def leads_on(likely: str | None, found: Mapping[str, tuple[Any, ...]], aids: Mapping[str, ToolAid]) -> bool:
+    """Whether the line asks for more after `likely`: a tool that comes after it gets most of what it takes from
+    the line ("check out, ship it to 1 Elm St, …"). Then the first call is settled too: no "none"."""
+    return likely is not None and any(aid.after == likely and _states_most(aid, found) for aid in aids.values())
+
+
+def _states_most(aid: ToolAid, found: Mapping[str, tuple[Any, ...]]) -> bool:
+    kinds = set(aid.values.values())
+    return bool(kinds) and 2 * len(kinds & set(found)) >= len(kinds)
 
 
 def needs_first(likely: str | None, messages: list[dict[str, Any]], aids: Mapping[str, ToolAid],
