@@ -278,3 +278,16 @@ def test_the_labelled_lines_embeddings_are_kept_for_the_next_process(tmp_path):
     assert again.nearest("show my cart please") == "view_cart" and calls == [2, 1]  # queries are embedded live
     IntentIndex({"view_cart": ["show my basket"], "none": ["hello"]}, _kept(counting, tmp_path, "m"))
     assert calls == [2, 1, 2]  # other lines: embedded again
+
+
+@pytest.mark.parametrize("line, vague", [
+    ("I need a gift.", True), ("something nice for my mum's birthday", True), ("find me the best one", True),
+    ("a gift card", False), ("I need a gift for my mom, she loves gardening", False), ("I need a kettle", False),
+    ("a gift under $30", False), ("a present for my dad, in the tools category", False),
+])
+def test_a_need_that_names_no_kind_of_product_gets_a_question_not_a_search(line, vague):
+    hints = shop({"search_catalog": ["show me kettles", "I need a gift"], "none": ["hello"]})
+    plan = hints.prepare([{"role": "user", "content": line}], SPECS)
+    assert (plan.tool == "none") is vague
+    if vague:
+        assert hints.compose([{"role": "user", "content": line}]).startswith("Happy to help! What kind of product")

@@ -31,7 +31,7 @@ from tools.copy_style import find_length, find_tone
 from tools.order_words import cancel_reason, order_ids
 from tools.lexicon import language, to_english
 from tools.references import Reference, lookup_phrase, resolve, shown_items
-from tools.replies import compose_reply
+from tools.replies import compose_reply, names_no_kind
 from tools.sequels import leads_on, needs_first, sequel_plan
 
 __all__ = ["IntentIndex", "LineValues", "Reading", "ShoppingHints", "read_values", "search_phrase", "shown_ids",
@@ -212,6 +212,7 @@ class Reading:
     values: LineValues
     likely: str | None
     phrase: str = ""
+    vague: bool = False  # a need that names no kind of product ("I need a gift"): ask, don't search
 
 
 class ShoppingHints:
@@ -259,6 +260,8 @@ class ShoppingHints:
         shown = tuple(shown_ids(messages, self.read))
         likely = reading.likely
         reference = self.reference(messages) if user and "id" not in found else None
+        if reading.vague and reference is None:
+            return StepPlan(tool=NONE)  # "I need a gift": what kind of thing? (compose asks)
         if reference is not None and reference.how == "superlative" and _ASKS_WHICH.search(_content(user[-1])):
             return StepPlan(tool=NONE)  # "which of those is the cheapest?": the shown data answers (compose)
         if reference is not None:  # "the cheaper one", "it": the ids it means are pinned like typed ones
@@ -360,9 +363,11 @@ class ShoppingHints:
             likely = self._likely(text, values)
             aid = self._aids.get(likely or "")
             phrase = search_phrase(text) if aid is not None and aid.text_arg else ""
+            vague = not values.ids and not values.has_bound and values.category is None and \
+                likely in self._finders() and names_no_kind(search_phrase(text))
             if len(self._cache) > 4096:
                 self._cache.clear()
-            self._cache[text] = Reading(values, likely, phrase)
+            self._cache[text] = Reading(values, likely, phrase, vague)
         return self._cache[text]
 
     # The price arguments a line may leave open (the soft guard; see `open_arguments`).
@@ -396,6 +401,16 @@ class ShoppingHints:
         id_tools = {n for n, a in self._aids.items() if "id" in a.values.values()}
         # The labelled lines are English: a line in another language is compared by its English words.
         return index.nearest(to_english(text), id_tools if values.ids else None)
+
+    def _finders(self) -> set[str]:
+        """The tools that find products from words or from nothing: a search, recommendations."""
+        def optional_ids(name: str, aid: ToolAid) -> bool:  # takes ids but needs none (recommendations)
+            fields = self._tools[name].args_model.model_fields
+            ids = [arg for arg, kind in aid.values.items() if kind == "id"]
+            return bool(ids) and not self._tools[name].writes and not any(
+                arg in fields and fields[arg].is_required() for arg in ids)
+
+        return {n for n, a in self._aids.items() if a.text_arg or optional_ids(n, a)}
 
     def _likely_for_ids(self, text: str, likely: str | None) -> str | None:
         """The likely tool for a line that refers to shown items: one that takes ids."""

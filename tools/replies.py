@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 from agent.models.prepare import ToolAid
 from tools.digest import _item
 
-__all__ = ["CAN_DO", "compose_reply"]
+__all__ = ["CAN_DO", "compose_reply", "names_no_kind"]
 
 CAN_DO = ("I can find products, show their details and reviews, compare them, recommend items and manage "
           "your cart.")
@@ -24,6 +24,23 @@ _BYE = re.compile(r"(?i)\b(?:bye|goodbye|see\s+you|that'?s\s+all|forget\s+it|nev
 # A need stated without what it is ("I need a gift"): ask, rather than decline.
 _VAGUE_NEED = re.compile(r"(?i)\b(?:gift|present|something|anything|buy|need|want|looking\s+for|shopping|"
                          r"recommend|suggest|best\s+one|get\s+me)\b")
+
+
+# Words that say who a thing is for, the occasion, or how good it should be, but not what kind of thing it is.
+_NO_KIND = frozenset("""
+gift gifts present presents something anything stuff thing things item items product products idea ideas best
+one ones nice good great cool special perfect lovely fun useful for to my me a an the some him her them his
+their dad mom mum father mother wife husband son daughter friend friends boyfriend girlfriend kid kids child
+children baby grandma grandpa grandmother grandfather parents family birthday christmas anniversary occasion
+holiday someone somebody new buy get find want need please really very
+""".split())
+
+
+def names_no_kind(phrase: str) -> bool:
+    """Whether the shopper's search words name no kind of product ("a gift", "something nice", "a present for
+    my dad's birthday"): then the assistant asks what they have in mind instead of searching the words."""
+    words = re.findall(r"[a-z]+", phrase.lower())
+    return bool(words) and all(w in _NO_KIND or len(w) <= 2 for w in words)
 
 
 def compose_reply(messages: list[dict[str, Any]], aids: Mapping[str, ToolAid], read: Callable[[str], Any],
@@ -74,6 +91,8 @@ def _without_tool(question: str, messages: list[dict[str, Any]], read: Callable[
         item = shown_items(messages).items.get(ref.ids[0])
         if item is not None:
             return f"Of those, that is {_item(item)}."
+    if read(question).vague:
+        return "Happy to help! What kind of product are you looking for, and do you have a budget in mind?"
     if read(question).likely not in (None, "none"):
         return None  # a tool was likely but the model chose none (a question back): its words, guarded
     if _VAGUE_NEED.search(question):
