@@ -128,3 +128,23 @@ def test_the_checkout_reply_says_what_is_still_needed():
     options = dict(CHECKOUT, ship_to="1 Elm St, Springfield, IL 62704, US", shipping_options=[
         {"id": "standard", "title": "Standard", "price": "$4.99"}, {"id": "express", "title": "Express", "price": "$14.99"}])
     assert "Which shipping would you like? Standard (standard) $4.99; Express (express) $14.99." in checkout_reply(options)
+
+
+def test_an_it_in_a_shipping_line_is_not_a_product_reference():
+    h = hints()
+    shown = [{"role": "user", "content": "add P0011 to my cart"},
+             *after("add_to_cart", 1, {"added": 1, "product_id": "P0011", "title": "Aria Wired"}),
+             {"role": "assistant", "content": "Added."},
+             {"role": "user", "content": "Check out please. Ship it standard to 1 Elm St, Springfield, IL 62704, US."}]
+    plan = h.prepare(shown, SPECS)
+    assert plan.tool == "start_checkout" and plan.required
+
+
+def test_a_list_pinned_to_values_holds_no_more_items_than_values():
+    from agent.models.prepare import StepPlan
+
+    plan = StepPlan(pins={"compare_products": {"product_ids": ("P0001", "P0002")}})
+    spec = next(s for s in SPECS if s["function"]["name"] == "compare_products")
+    schema = decision_schema([spec], None, plan)
+    ids = schema["anyOf"][0]["properties"]["args"]["properties"]["product_ids"]
+    assert ids["maxItems"] == 2 and ids["items"] == {"enum": ["P0001", "P0002"]}

@@ -260,6 +260,9 @@ class ShoppingHints:
         shown = tuple(shown_ids(messages, self.read))
         likely = reading.likely
         reference = self.reference(messages) if user and "id" not in found else None
+        if reference is not None and reference.how == "pronoun" and likely in self._aids and \
+                "id" not in self._aids[likely].values.values():
+            reference = None  # "ship it to 1 Elm St": an "it" that a tool taking no product means nothing to
         if reading.vague and reference is None:
             return StepPlan(tool=NONE)  # "I need a gift": what kind of thing? (compose asks)
         if reference is not None and reference.how == "superlative" and _ASKS_WHICH.search(_content(user[-1])):

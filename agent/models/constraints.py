@@ -78,7 +78,11 @@ def _restrict(schema: dict[str, Any], values: list[Any]) -> dict[str, Any] | Non
     array = next((o for o in options if isinstance(o, dict) and o.get("type") == "array"), None)
     if array is not None:
         items = _restrict(array.get("items") or {"type": "string"}, values)
-        return {**array, "items": items} if items is not None else None
+        if items is None:
+            return None
+        # no more items than values to choose from: a small model otherwise repeats one until max_tokens
+        most = min(len(set(map(str, values))), array.get("maxItems", len(values)))
+        return {**array, "items": items, "maxItems": most, "minItems": min(array.get("minItems", 0), most)}
     if not any(isinstance(o, dict) and (o.get("type") == "string" or "enum" in o) for o in options):
         return None
     strings = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in values]
