@@ -32,7 +32,7 @@ class ToolAid:
     present: Callable[[Any], str] | None = None
     # the argument that carries the user's own words (a free-text query), if any
     text_arg: str | None = None
-    # a tool that must have run before this one ("choose shipping" needs a started checkout): when the user's
+    # a tool that must have run before this one (a step that needs an earlier step done): when the user's
     # words lead here and it has not run, a preparer plans it first, then this one, in the same turn
     after: str | None = None
 
