@@ -291,3 +291,19 @@ def test_a_need_that_names_no_kind_of_product_gets_a_question_not_a_search(line,
     assert (plan.tool == "none") is vague
     if vague:
         assert hints.compose([{"role": "user", "content": line}]).startswith("Happy to help! What kind of product")
+
+
+def test_a_tool_whose_id_is_optional_is_not_preceded_by_a_lookup_of_the_lines_words():
+    hints = shop({"recommend_products": ["show my picks"], "search_catalog": ["phones"], "none": ["hello"]})
+    plan = hints.prepare([{"role": "user", "content": "show my picks based on what I usually buy"}], SPECS)
+    assert plan.tool == "recommend_products" and "query" not in plan.pins.get("search_catalog", {})
+
+
+def test_a_question_asking_for_information_does_not_settle_on_a_tool_that_writes():
+    hints = shop({"remove_from_cart": ["remove N from my cart", "what remove N"], "get_product": ["details N"],
+                  "none": ["hello"]})
+    assert hints.read("remove P88 from my cart").likely == "remove_from_cart"
+    assert hints.read("what's the remove policy on P88?").likely == "get_product"
+    assert hints.read("how long does the remove take for P88?").likely == "get_product"
+    plan = hints.prepare([{"role": "user", "content": "what's the remove policy on P88?"}], SPECS)
+    assert plan.tool == "get_product" and plan.pins["get_product"] == {"product_id": ("P88",)}

@@ -66,6 +66,11 @@ _ASKS_TO_FIND = re.compile(r"(?i)^\W*(?:(?:hi|hey|ok|okay|so|and|also|please|now
 _THE_ONE = re.compile(r"(?i)\bthe\s+[\w&'-]+(?:\s+[\w&'-]+){0,3}\s+one\b")
 _ASKS_WHICH = re.compile(r"(?i)^\W*(?:(?:and|so|ok|okay|now)\W+)*(?:which|what(?:'s|\s+is)|who)\b(?!.*\b(?:add|put|"
                          r"cart|buy|order|compare|review|reviews|describe|details?|tell\s+me|more\s+about)\b)")
+# A question asking for information ("what's the return policy on P88?", "how long is the warranty?"): it
+# asks for no change, so a tool that writes is not its likely tool ("how do I return …" is not one of these).
+_ASKS_ABOUT = re.compile(r"(?i)^\W*(?:(?:and|so|ok|okay|now|hi|hey)\W+)*(?:what(?:'s|\s+is|\s+are|\s+was|\s+were)|"
+                         r"which|how\s+(?:long|much|many|big|heavy|good)|when|why|does|is\s+(?:it|there|this|that|"
+                         r"the|item|product))\b")
 _SHIPPING_KINDS = ("street_address", "city", "region", "postal_code", "country", "shipping")
 _ORDER_KINDS = ("order_id", "cancel_reason")
 _NOT_CATEGORY = frozenset("same other this that whole entire a an the which what in of for from to at on".split())
@@ -309,9 +314,11 @@ class ShoppingHints:
         likely = self.read(text).likely
         searches = [n for n, a in self._aids.items() if a.text_arg]
         aid = self._aids.get(likely or "")
-        # only a tool that needs an id to act (an optional one, like a return's items, has a default)
-        if aid is None or not any(k == "id" and a not in aid.governed for a, k in aid.values.items()) or \
-                len(searches) != 1:
+        # only a tool that needs an id to act (an optional one, like a return's items or what recommendations
+        # are based on, has a default: "recommend something based on what I usually buy" names no product)
+        fields = self._tools[likely].args_model.model_fields if aid is not None else {}
+        if aid is None or not any(k == "id" and a not in aid.governed and a in fields and fields[a].is_required()
+                                  for a, k in aid.values.items()) or len(searches) != 1:
             return None
         phrase = lookup_phrase(text)
         return (searches[0], phrase) if phrase else None
@@ -401,9 +408,16 @@ class ShoppingHints:
         index = self._intents()
         if index is None:
             return None
-        id_tools = {n for n, a in self._aids.items() if "id" in a.values.values()}
         # The labelled lines are English: a line in another language is compared by its English words.
-        return index.nearest(to_english(text), id_tools if values.ids else None)
+        return index.nearest(to_english(text), self._among(text, index, bool(values.ids)))
+
+    def _among(self, text: str, index: IntentIndex, ids: bool) -> set[str] | None:
+        """The tools a line's labelled neighbours may vote for (None: all): those taking ids when it names or
+        means some, and none that writes when it only asks for information."""
+        among = {n for n, a in self._aids.items() if "id" in a.values.values()} if ids else None
+        if _ASKS_ABOUT.search(text):
+            among = (set(index.labels) if among is None else among) - {n for n, t in self._tools.items() if t.writes}
+        return among
 
     def _finders(self) -> set[str]:
         """The tools that find products from words or from nothing: a search, recommendations."""
@@ -421,7 +435,7 @@ class ShoppingHints:
         if likely in id_tools:
             return likely
         index = self._intents()
-        return index.nearest(to_english(text), id_tools) if index is not None else likely
+        return index.nearest(to_english(text), self._among(text, index, True)) if index is not None else likely
 
     def _intents(self) -> IntentIndex | None:
         if self._index is None:
