@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar, get_origin, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
@@ -65,7 +67,12 @@ class Tool:
     metadata: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def spec(self) -> dict[str, Any]:
-        """The OpenAI-style function spec sent to the model (the JSON schema of `args_model`)."""
+        """The OpenAI-style function spec sent to the model (the JSON schema of `args_model`): a fresh copy of
+        one made once, since pydantic builds a schema anew on every call (~1 ms a tool, every model step)."""
+        return copy.deepcopy(self._spec)
+
+    @cached_property
+    def _spec(self) -> dict[str, Any]:
         schema = self.args_model.model_json_schema()
         schema.pop("title", None)
         for prop in schema.get("properties", {}).values():

@@ -105,6 +105,37 @@ def test_lazy_grammar_decodes_the_same_tokens_as_llama_cpps_grammar_sampler(mode
 
 
 @pytest.mark.model
+def test_lazy_grammar_refusals_take_the_best_allowed_token_of_the_whole_vocabulary(model):
+    """The top token refused: the shortlist's best allowed token when one is allowed there, the vocabulary's
+    otherwise; either way the token a grammar filter over every token would leave on top."""
+    import numpy as np
+
+    from agent.models.llama import _SHORTLIST, _TOKEN_DATA, _LazyGrammar
+
+    gbnf = 'root ::= "No" | "Yes" | "zebra"'
+    allowed = [model.llm.tokenize(w.encode(), add_bos=False)[0] for w in ("No", "Yes")]
+    rng = np.random.default_rng(0)
+    n = model.llm.n_vocab()
+    paths = set()
+    for trial in range(12):
+        scores = rng.normal(size=n).astype(np.single)
+        if trial % 2:  # an allowed token among the best few, not the best: the shortlist decides
+            scores[allowed[trial % 4 // 2]] = np.sort(scores)[-1 - trial]
+        lazy, every = _LazyGrammar(model.llm, gbnf), _LazyGrammar(model.llm, gbnf)
+        sizes: list[int] = []
+        apply = lazy._apply
+        lazy._apply = lambda data: (sizes.append(len(data)), apply(data))  # type: ignore[method-assign]
+        out = lazy(np.array([1]), scores.copy())
+        full = np.zeros(n, dtype=_TOKEN_DATA)
+        full["id"], full["logit"] = np.arange(n), scores
+        every._apply(full)
+        lazy.close(), every.close()
+        assert np.isfinite(full["logit"]).any() and int(np.argmax(out)) == int(np.argmax(full["logit"]))
+        paths.add(tuple(sizes))
+    assert paths == {(1, _SHORTLIST), (1, _SHORTLIST, n)}  # the shortlist decided, and the whole vocabulary
+
+
+@pytest.mark.model
 def test_count_tokens_matches_the_prompt(model, decision):
     assert model.count_tokens([SYSTEM, EARBUDS], SPECS) == decision[0][-1].prompt_tokens
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ctypes
 import json
+import logging
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 import jinja2.sandbox
@@ -28,6 +29,18 @@ __all__ = ["LlamaCppModel"]
 _TOOL_NAME = re.compile(r'"tool"\s*:\s*"([^"]*)"')
 _RAW_ARGS = re.compile(r'"args"\s*:\s*(.*?)\s*\}?\s*\Z', re.DOTALL)
 _TOKEN_DATA = np.dtype([("id", np.intc), ("logit", np.single), ("p", np.single)], align=True)  # llama_token_data
+# llama.cpp's own log lines ("decode: removing memory module entries …" after a stopped step) go to this logger,
+# not to the terminal: the application decides what it shows; failures reach it as ModelError anyway.
+_native_log = logging.getLogger(__name__ + ".native")
+_native_log.addHandler(logging.NullHandler())
+_native_log.propagate = False
+_LOG_LEVELS = {0: logging.CRITICAL, 1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR, 4: logging.DEBUG}
+
+
+@llama_cpp.llama_log_callback
+def _to_logging(level: int, text: bytes, user_data: Any) -> None:
+    if text.strip():
+        _native_log.log(_LOG_LEVELS.get(level, logging.DEBUG), text.decode("utf-8", "replace").rstrip())
 
 
 class LlamaCppModel:
@@ -57,6 +70,7 @@ class LlamaCppModel:
                                            n_threads=n_threads, seed=seed, swa_full=True, verbose=False)
         except Exception as e:  # llama_cpp raises ValueError/RuntimeError with little detail
             raise ModelError(f"llama.cpp could not load {path}: {e}") from e
+        llama_cpp.llama_log_set(_to_logging, ctypes.c_void_p(0))
         self.name = path.stem
         self.context_window = n_ctx
         self.max_tokens = max_tokens
@@ -113,7 +127,8 @@ class LlamaCppModel:
                 name, arguments = NONE, "{}"  # only "none" is left: nothing to generate
             else:
                 gbnf = self._gbnf(choices, turn_numbers(doc), plan)
-                name, arguments = _decision("".join(self._generate(self._tokenize(doc), usage, gbnf=gbnf)))
+                name, arguments = _decision("".join(self._generate(self._tokenize(doc), usage, gbnf=gbnf,
+                                                                   until=_closed)))
             if name != NONE:
                 yield ToolCall(_call_id(messages), name, arguments)
                 yield usage
@@ -199,8 +214,10 @@ class LlamaCppModel:
         return self.llm._model.token_get_text(token) if token >= 0 else ""
 
     def _generate(self, tokens: list[int], usage: Usage, *, gbnf: str | None = None,
-                  stop: list[str] | None = None) -> Iterator[str]:
-        """One llama.cpp completion as text pieces, optionally constrained by a grammar; adds to `usage`."""
+                  stop: list[str] | None = None, until: Callable[[str], bool] | None = None) -> Iterator[str]:
+        """One llama.cpp completion as text pieces, optionally constrained by a grammar; adds to `usage`.
+        `until(text so far)`: the text is complete, stop at once (a closed decision: the end of text it could
+        only be followed by is not worth a decoding step)."""
         if len(tokens) >= self.context_window:
             raise ContextOverflow(f"the prompt is {len(tokens)} tokens; {self.name} is loaded with a context "
                                   f"window of {self.context_window}")
@@ -213,7 +230,7 @@ class LlamaCppModel:
         usage.cached_tokens += min(_common_prefix(self.llm.input_ids[: self.llm.n_tokens], tokens), len(tokens) - 1)
         pieces: list[str] = []
         constraint: dict[str, Any] = {}
-        lazy = None
+        lazy = chunks = None
         try:
             if gbnf is not None and self.temperature == 0:
                 lazy = _LazyGrammar(self.llm, gbnf)
@@ -221,18 +238,23 @@ class LlamaCppModel:
             elif gbnf is not None:
                 constraint["grammar"] = LlamaGrammar.from_string(gbnf, verbose=False)
             # On a worker thread, so Ctrl-C stops prompt evaluation at once, not after a 512-token batch.
-            for chunk in self._interruptible.run(lambda: self.llm.create_completion(
-                    tokens, max_tokens=self.max_tokens, temperature=self.temperature, seed=self.seed,
-                    stop=stop or [], stream=True, **constraint)):
+            chunks = self._interruptible.run(lambda: self.llm.create_completion(
+                tokens, max_tokens=self.max_tokens, temperature=self.temperature, seed=self.seed,
+                stop=stop or [], stream=True, **constraint))
+            for chunk in chunks:
                 piece = chunk["choices"][0]["text"]
                 if piece:
                     pieces.append(piece)
                     yield piece
+                    if until is not None and until("".join(pieces)):
+                        break
         except ModelError:
             raise
         except Exception as e:  # llama_cpp surfaces decode failures as RuntimeError/ValueError
             raise ModelError(f"llama.cpp failed while generating with {self.name}: {e}") from e
         finally:
+            if chunks is not None:
+                chunks.close()  # stops the worker (a decoding step under way is aborted) before the grammar goes
             if lazy is not None:
                 lazy.close()
         if pieces:
@@ -246,9 +268,12 @@ class LlamaCppModel:
 
 
 class _LazyGrammar:
-    """Greedy decoding under a grammar that checks only the top token, and the whole vocabulary only when the
-    grammar refuses it. Same tokens as llama.cpp's grammar sampler (which filters all 262k Gemma tokens at
-    every step), 2-3x faster here: in a well-prompted decision the top token is nearly always allowed."""
+    """Greedy decoding under a grammar that checks only the top token; when the grammar refuses it, the next
+    best `_SHORTLIST` tokens, and the whole vocabulary only when it refuses all of those. Same tokens as
+    llama.cpp's grammar sampler (which filters all 262k Gemma tokens at every step): the best allowed token
+    of a shortlist holding the best tokens is the best allowed token of all. 2-3x faster here: in a
+    well-prompted decision the top token is nearly always allowed, and a refusal costs a shortlist (about a
+    millisecond) instead of a pass over the vocabulary (60 ms, measured)."""
 
     def __init__(self, llm: Any, gbnf: str) -> None:
         self._sampler = llama_cpp.llama_sampler_init_grammar(llm._model.vocab, gbnf.encode("utf-8"), b"root")
@@ -266,6 +291,15 @@ class _LazyGrammar:
         self._apply(self._one)
         if np.isfinite(self._one["logit"][0]):
             return scores
+        if len(scores) > _SHORTLIST:
+            best = np.argpartition(-scores, _SHORTLIST)[:_SHORTLIST]
+            short = np.zeros(_SHORTLIST, dtype=_TOKEN_DATA)
+            short["id"], short["logit"] = best, scores[best]
+            self._apply(short)
+            if np.isfinite(short["logit"]).any():
+                out = np.full_like(scores, -np.inf)
+                out[best] = short["logit"]
+                return out
         everything = np.zeros(len(scores), dtype=_TOKEN_DATA)
         everything["id"], everything["logit"] = np.arange(len(scores)), scores
         self._apply(everything)
@@ -282,11 +316,31 @@ class _LazyGrammar:
             self._sampler = None
 
 
+_SHORTLIST = 64  # the best tokens checked when the grammar refuses the top one
+
+
 def _plan_key(plan: StepPlan | None) -> Any:
     if plan is None:
         return None
     return [plan.pins, plan.shown, {k: sorted(v) for k, v in plan.governed.items()}, plan.tool,
             sorted(plan.settles) if plan.settles is not None else None, plan.required]
+
+
+def _closed(text: str) -> bool:
+    """Whether `text` holds a whole JSON object (its first brace closed, outside strings)."""
+    depth, quoted, escaped = 0, False, False
+    for ch in text:
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (ch == "\\", ch != '"')
+        elif ch == '"':
+            quoted = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return True
+    return False
 
 
 def _decision(text: str) -> tuple[str, str]:
