@@ -91,3 +91,19 @@ def test_an_mcp_client_checks_out_on_the_ucp_server_and_rest_sees_the_checkout(s
     assert rest == ready  # one checkout, one wire format: REST and MCP answer alike
     assert [(li["item"]["id"], li["quantity"]) for li in rest["line_items"]] == [("bouquet_tulips", 2)]
     assert httpx.post(f"{url}/mcp", json={}, headers={"Accept": "application/json"}).status_code == 401
+
+
+def test_discovery_names_the_mcp_endpoint_and_its_tool_listing(server):
+    """An agent that starts from /.well-known/ucp finds MCP too: the endpoint, and a listing of the same tools an
+    MCP client is given (readable without a token; calling them still needs one)."""
+    url, token = server
+    service = httpx.get(f"{url}/.well-known/ucp").json()["ucp"]["services"]["dev.ucp.shopping"]
+    assert service["mcp"]["endpoint"] == f"{url}/mcp" and service["rest"]["endpoint"] == url
+    listing = httpx.get(service["mcp"]["schema"])
+    assert listing.status_code == 200 and listing.headers["content-type"].startswith("application/json")
+    listed = {t["name"]: t["inputSchema"] for t in listing.json()["tools"]}
+
+    async def body(c):
+        return {t.name: t.input_schema for t in (await c.list_tools()).tools}
+
+    assert listed == _mcp(url, token, body) and "create_checkout" in listed

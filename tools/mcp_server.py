@@ -197,9 +197,19 @@ def mount_mcp(host: Any, shop: ShopMCP, tokens: TokenStore, *, path: str = "/mcp
               port: int = 8765) -> Any:
     """Serve MCP at `path` inside another Starlette/FastAPI app (e.g. the UCP REST app) and run its session
     manager from that app's lifespan. Call it after the host's own routes are added: the MCP app is mounted
-    last, so it only sees what the host does not answer."""
+    last, so it only sees what the host does not answer. `GET {path}/tools.json` lists the tools without a
+    token, and `host.state.mcp` names both paths for the host's discovery document."""
     from contextlib import asynccontextmanager
 
+    from starlette.responses import JSONResponse
+
+    def listing(request: Any) -> JSONResponse:
+        # what `tools/list` answers, readable without a token: discovery documents (UCP's `mcp.schema`) point here
+        return JSONResponse(types.ListToolsResult(tools=shop._descriptions()).model_dump(
+            mode="json", by_alias=True, exclude_none=True))
+
+    host.add_route(f"{path}/tools.json", listing, methods=["GET"])
+    host.state.mcp = {"endpoint": path, "schema": f"{path}/tools.json"}  # for the host's discovery document
     sub = http_app(shop, tokens, host=bind, port=port, path=path)  # `bind`: the Host header it accepts
     host.mount("", sub)
     outer = host.router.lifespan_context

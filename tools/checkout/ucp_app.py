@@ -127,10 +127,12 @@ def build_app(store: CheckoutStore, catalog: Any, settings: ServerSettings | Non
     @app.get("/.well-known/ucp")
     def discovery(request: Request) -> dict[str, Any]:
         base = _base(request)
-        return {"ucp": {"version": VERSION,
-                        "services": {"dev.ucp.shopping": {
-                            "version": VERSION, "spec": f"{base}/ucp/specs/dev.ucp.shopping",
-                            "rest": {"schema": f"{base}/openapi.json", "endpoint": base}}},
+        service: dict[str, Any] = {"version": VERSION, "spec": f"{base}/ucp/specs/dev.ucp.shopping",
+                                   "rest": {"schema": f"{base}/openapi.json", "endpoint": base}}
+        mcp = getattr(request.app.state, "mcp", None)  # set when MCP is mounted beside REST (serve --with-mcp)
+        if mcp is not None:
+            service["mcp"] = {"schema": base + mcp["schema"], "endpoint": base + mcp["endpoint"]}
+        return {"ucp": {"version": VERSION, "services": {"dev.ucp.shopping": service},
                         "capabilities": [_capability(base, name) for name in CAPABILITIES]},
                 "payment": {"handlers": [h.describe(base) for h in store.handlers]}}
 
