@@ -1,5 +1,6 @@
 """Large JSON feeds are read as streams: a 50 MB single-line array of numbers is rejected in bounded memory with a
-capped report, and a valid array ingests the same however the file is cut into pieces."""
+capped report, a valid array or wrapper object ({"products": [...]}) ingests the same however the file is cut
+into pieces, and a large wrapped catalog is read without holding its text."""
 
 from __future__ import annotations
 
@@ -100,3 +101,71 @@ def test_nesting_and_huge_lines_stay_bounded():
     records, rejections = read_jsonl(io.StringIO(text), "big.jsonl")
     assert [line for line, _ in records] == [1, 3]
     assert [(r.line, r.reason) for r in rejections] == [(2, "line longer than 16 MB: not one product")]
+
+
+def _peak_ingest(tmp_path: Path, feed: Path) -> tuple[int, int, str]:
+    done = subprocess.run([sys.executable, "-c", PEAK, "ingest", str(feed), "--catalog", str(tmp_path / "cat"),
+                           "--report", str(tmp_path / "rejects.jsonl")], cwd=ROOT, capture_output=True, text=True,
+                          timeout=900, env=dict(os.environ, SHOPAGENT_HOME=str(tmp_path / "home"), COLUMNS="200"))
+    assert "Traceback" not in done.stdout + done.stderr
+    peak_kb, code = (int(word) for word in done.stdout.split("PEAK_KB")[1].split()[::2])
+    return peak_kb, code, done.stdout
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="peak memory is read from Linux's /proc")
+def test_a_50_mb_wrapped_list_of_numbers_is_rejected_in_bounded_memory(tmp_path):
+    """DummyJSON's and Shopify's layout, {"products": [...], "total": …}, streams like a bare array."""
+    feed = tmp_path / "wrapped.json"
+    rng = random.Random(12)
+    with feed.open("w") as out:
+        out.write('{"total": 3800000, "products": [')
+        for block in range(380):
+            out.write(",".join(str(rng.randrange(10**11, 10**12)) for _ in range(10_000)))
+            out.write("," if block < 379 else '], "skip": 0}')
+    assert feed.stat().st_size > 49_000_000
+    peak_kb, code, screen = _peak_ingest(tmp_path, feed)
+    assert code == 1 and "Nothing ingested" in screen and "3800000 rows were rejected" in screen
+    assert peak_kb < 500 * 1024, f"peak RSS {peak_kb // 1024} MB"  # read whole (before): 793 MB
+
+
+WRAPPERS = ['{"total": 1500, "products": %s, "skip": 0}', '{"meta": {"page": [1, 2]}, "data": %s}',
+            '{\n  "items": %s\n}', '{"products": [], "products": %s}']
+
+
+@pytest.mark.parametrize("wrapper", WRAPPERS)
+def test_a_wrapped_list_reads_alike_whatever_the_chunking(tmp_path, monkeypatch, wrapper):
+    products = _products(300)
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(wrapper % json.dumps(products, indent=2))
+    single = tmp_path / "single.json"
+    single.write_text(wrapper % json.dumps(products))
+    whole = read_feed(pretty)
+    assert [p.id for _, p in whole.products] == [p["id"] for p in products] and not whole.rejections
+    first = 1 + pretty.read_text().index('"B0"') and pretty.read_text()[:pretty.read_text().index('"B0"')].count("\n")
+    assert whole.products[0][0] == first  # each row's own line (the line of its "{")
+    monkeypatch.setattr(feeds_stream, "CHUNK_CHARS", 97)
+    for path in (pretty, single):
+        cut = read_feed(path)
+        assert [(line, p.id, p.price) for line, p in cut.products] == \
+            [(line, p.id, p.price) for line, p in read_feed(path).products if True] and not cut.rejections
+    assert [line for line, _ in read_feed(pretty).products] == [line for line, _ in whole.products]
+
+
+@pytest.mark.parametrize("text", ['{"products": [{"id": 1}],\n "total" 3}', '{"products": [{"id": 1}]\n "total": 3}',
+                                  '{"products": [{"id": 1}],}', '{"products": [{"id": 1}]} 3', '{products: []}',
+                                  '{"products": [{"id": 1},\n {"id": 2}', '{"products":', '{"a": [1, 2,]}'])
+def test_malformed_wrappers_name_the_place_json_loads_names(text, monkeypatch):
+    monkeypatch.setattr(feeds_stream, "CHUNK_CHARS", 3)
+    with pytest.raises(json.JSONDecodeError) as expected:
+        json.loads(text)
+    with pytest.raises(FeedError) as got:
+        read_json(io.StringIO(text), "f.json")
+    assert f"line {expected.value.lineno} column {expected.value.colno}" in str(got.value)
+    assert "not valid JSON: " in str(got.value)
+
+
+def test_a_lone_product_with_a_list_named_like_a_catalog_stays_one_product(monkeypatch):
+    """{"title": …, "items": [...]} is one product (a bundle), whatever its lists are called."""
+    monkeypatch.setattr(feeds_stream, "CHUNK_CHARS", 5)
+    text = '{"items": [{"sku": "A"}, 3, "x"],\n "id": "K1", "title": "Bundle", "price": 9}'
+    assert read_json(io.StringIO(text), "one.json") == ([(1, json.loads(text))], [])

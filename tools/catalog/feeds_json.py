@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from .feeds_records import FeedError, Rejection, RejectionTally, field_of
-from .feeds_stream import MAX_ROW_CHARS, TooDeep, Window, iter_array, iter_lines
+from .feeds_stream import MAX_ROW_CHARS, TooDeep, Window, iter_array, iter_lines, iter_members
 
 __all__ = ["looks_like_jsonl", "read_json", "read_jsonl"]
 
@@ -44,43 +45,71 @@ def read_jsonl(text: str | TextIO, source: str) -> tuple[Records, list[Rejection
 def read_json(text: str | TextIO, source: str) -> tuple[Records, list[Rejection]]:
     """A JSON array of objects, or an object wrapping one such list (DummyJSON's {"products": [...]}).
 
-    A top-level array is read element by element from the stream (memory bounded by the largest row); a wrapper
-    object is read whole."""
+    Both are read from the stream: an array element by element, a wrapper member by member with each list in it
+    element by element, so memory is bounded by the rows kept, not by the file's text or its junk rows."""
     window = Window(io.StringIO(text) if isinstance(text, str) else text, source)
     first = window.peek()
-    if first != "[":
-        return _read_document(window.rest(), source)
-    records: Records = []
-    rejections = RejectionTally()
     try:
-        for line, value in iter_array(window):
-            _collect(value, line, source, records, rejections)
+        if first == "[":
+            records: Records = []
+            rejections = RejectionTally()
+            for line, value in iter_array(window):
+                _collect(value, line, source, records, rejections)
+            return records, rejections.result()
+        if first == "{":
+            return _read_object(window, source)
+        _not_a_feed(window.rest(), source)
     except TooDeep:
         raise FeedError(f"{source}: JSON nested too deeply to be a product feed") from None
-    return records, rejections.result()
+    raise AssertionError("unreachable")  # _not_a_feed always raises
 
 
-def _read_document(text: str, source: str) -> tuple[Records, list[Rejection]]:
+@dataclass
+class _Rows:
+    """One list member of a wrapper object, read element by element: its objects, its other elements as
+    rejections, and every element while few enough to give a lone product its own list back."""
+
+    records: Records = field(default_factory=list)
+    rejections: RejectionTally = field(default_factory=RejectionTally)
+    values: list[Any] | None = field(default_factory=list)
+
+
+_KEPT_VALUES = 100_000  # a product's own list is never this long; a catalog's junk is not held past it
+
+
+def _read_object(window: Window, source: str) -> tuple[Records, list[Rejection]]:
+    line = window.where(window.pos)[0]  # of the "{": a lone product's line
+    members: dict[str, Any] = {}  # key -> its value, or _Rows for a list
+    for key in iter_members(window):
+        if window.peek() != "[":
+            members[key] = window.value()[1]  # a duplicated key: the last value counts, as with json.loads
+            continue
+        rows = members[key] = _Rows()
+        for row_line, value in iter_array(window, top=False):
+            _collect(value, row_line, source, rows.records, rows.rejections)
+            if rows.values is not None:
+                rows.values.append(value)
+                if len(rows.values) > _KEPT_VALUES:
+                    rows.values = None
+    if _is_product(members):
+        long = [key for key, value in members.items() if isinstance(value, _Rows) and value.values is None]
+        if long:
+            raise FeedError(f"{source}: one product whose list {long[0]!r} holds over {_KEPT_VALUES} values: "
+                            "not a product feed")
+        return [(line, {key: value.values if isinstance(value, _Rows) else value
+                        for key, value in members.items()})], []
+    rows = members[_list_key(members, source)]
+    return rows.records, rows.rejections.result()
+
+
+def _not_a_feed(text: str, source: str) -> None:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise FeedError(f"{source}: not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
     except RecursionError:
         raise FeedError(f"{source}: JSON nested too deeply to be a product feed") from None
-    if isinstance(document, dict) and _is_product(document):
-        return [(text.count("\n", 0, _SPACE.match(text).end()) + 1, document)], []
-    elif isinstance(document, dict):
-        key = _list_key(document, source)
-        start = _find_member(text, key)
-    else:
-        raise FeedError(f"{source}: expected a JSON array of products or an object holding one, got {type(document).__name__}")
-    records: Records = []
-    rejections = RejectionTally()
-    line, counted = 1, 0
-    for position, value in _array_items(text, start):
-        line, counted = line + text.count("\n", counted, position), position  # incremental: O(file size)
-        _collect(value, line, source, records, rejections)
-    return records, rejections.result()
+    raise FeedError(f"{source}: expected a JSON array of products or an object holding one, got {type(document).__name__}")
 
 
 def looks_like_jsonl(text: str) -> bool:
@@ -104,42 +133,12 @@ def _is_product(document: dict[str, Any]) -> bool:
     return any(field_of(str(key)) == "title" for key in document)
 
 
-def _list_key(document: dict[str, Any], source: str) -> str:
-    lists = [key for key, value in document.items() if isinstance(value, list)]
+def _list_key(members: dict[str, Any], source: str) -> str:
+    lists = [key for key, value in members.items() if isinstance(value, _Rows)]
     named = [key for key in lists if key.lower() in _LIST_KEYS]
-    of_objects = [key for key in lists if any(isinstance(item, dict) for item in document[key])]
+    of_objects = [key for key in lists if members[key].records]
     for candidates in (named, of_objects, lists):
         if len(candidates) == 1:
             return candidates[0]
     found = ", ".join(map(repr, lists)) or "none"
     raise FeedError(f"{source}: a JSON object must hold exactly one list of products (lists found: {found})")
-
-
-def _find_member(text: str, wanted: str) -> int:
-    """Offset of the value of top-level member `wanted`, walking members with the stdlib decoder."""
-    found = -1
-    position = _SPACE.match(text).end()  # at "{"
-    while text[position] != "}":
-        position = _SPACE.match(text, position + 1).end()  # past "{" or ","
-        key, position = _DECODER.raw_decode(text, position)
-        position = _SPACE.match(text, _SPACE.match(text, position).end() + 1).end()  # past ":"
-        if key == wanted:
-            found = position  # keep walking: json.loads keeps the last of duplicated keys
-        _, position = _DECODER.raw_decode(text, position)
-        position = _SPACE.match(text, position).end()
-    return found
-
-
-def _array_items(text: str, start: int) -> list[tuple[int, Any]]:
-    """(offset, value) of each element of the array starting at `start` (already validated JSON)."""
-    items = []
-    position = _SPACE.match(text, start + 1).end()
-    if text[position] == "]":
-        return items
-    while True:
-        value, end = _DECODER.raw_decode(text, position)
-        items.append((position, value))
-        position = _SPACE.match(text, end).end()
-        if text[position] == "]":
-            return items
-        position = _SPACE.match(text, position + 1).end()  # past ","

@@ -1,5 +1,6 @@
-"""JSON values read one at a time from a text stream: a top-level array element by element, JSON Lines line by
-line, in memory bounded by the largest row, not the file.
+"""JSON values read one at a time from a text stream: a top-level array element by element, an object member by
+member (a wrapped list element by element again), JSON Lines line by line, in memory bounded by the largest row,
+not the file.
 
 Built on the stdlib decoder's `raw_decode` over a sliding window, so errors keep the stdlib's messages, rows keep
 the line they start on, and nesting stays bounded by the interpreter's recursion limit. (ijson streams too, but
@@ -14,7 +15,7 @@ from typing import Any, TextIO
 
 from .feeds_records import FeedError
 
-__all__ = ["CHUNK_CHARS", "MAX_ROW_CHARS", "TooDeep", "Window", "iter_array", "iter_lines"]
+__all__ = ["CHUNK_CHARS", "MAX_ROW_CHARS", "TooDeep", "Window", "iter_array", "iter_lines", "iter_members"]
 
 CHUNK_CHARS = 1 << 20  # read 1 Mi characters at a time
 MAX_ROW_CHARS = 16 << 20  # one product is never 16 MB of JSON; past that a row is an error, not a reason to hold more
@@ -93,8 +94,9 @@ class Window:
         return self.text + self.stream.read()
 
 
-def iter_array(window: Window) -> Iterator[tuple[int, Any]]:
-    """(line, element) of the top-level array at the cursor; FeedError for malformed JSON, naming where."""
+def iter_array(window: Window, *, top: bool = True) -> Iterator[tuple[int, Any]]:
+    """(line, element) of the array at the cursor; FeedError for malformed JSON, naming where. `top`: the
+    array is the whole document, so nothing may follow it."""
     window.pos += 1  # past "["
     if window.peek() == "]":
         window.pos += 1
@@ -110,6 +112,34 @@ def iter_array(window: Window) -> Iterator[tuple[int, Any]]:
                             window.pos - 1)
             if window.peek() == "]":
                 window.fail("Expecting value", window.pos)
+    if top and window.peek():
+        window.fail("Extra data", window.pos)
+
+
+def iter_members(window: Window) -> Iterator[str]:
+    """The keys of the top-level object at the cursor, in order. After each key the cursor is at its value, which
+    the caller reads (`window.value()`, or `iter_array(window, top=False)` for a long list) before the next key.
+    FeedError for malformed JSON, with the stdlib's message and place."""
+    window.pos += 1  # past "{"
+    if window.peek() == "}":
+        window.pos += 1
+    else:
+        while True:
+            if window.peek() != '"':
+                window.fail("Expecting property name enclosed in double quotes", window.pos)
+            _, key = window.value()
+            if window.peek() != ":":
+                window.fail("Expecting ':' delimiter", window.pos)
+            window.pos += 1
+            if not window.peek():
+                window.fail("Expecting value", window.pos)
+            yield key
+            following = window.peek()
+            window.pos += 1
+            if following == "}":
+                break
+            if following != ",":
+                window.fail("Expecting ',' delimiter", window.pos - 1)
     if window.peek():
         window.fail("Extra data", window.pos)
 
