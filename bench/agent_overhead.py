@@ -86,7 +86,8 @@ def main() -> None:
     for _ in range(args.rounds):
         model = LlamaCppModel(path, n_ctx=args.n_ctx, few_shot=few_shot)
         raw = llama_cpp.Llama(path, n_ctx=args.n_ctx, n_gpu_layers=model.llm.model_params.n_gpu_layers,
-                              seed=0, swa_full=True, verbose=False)
+                              seed=0, swa_full=True, flash_attn=model.llm.context_params.flash_attn_type > 0,
+                              verbose=False)  # the same kernels: the ratio is the framework's own cost
         recorder = Recorder(model.llm)
         agent = Agent(model, registry, app.shop_context(stores, "S001"), system_prompt=system)
         for i, text in enumerate(TURNS):

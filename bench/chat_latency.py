@@ -105,7 +105,7 @@ def _raw(record: Path, threads: int | None) -> dict[str, Any]:
 
     calls = json.loads(record.read_text())
     llm = llama_cpp.Llama(str(embedded_model_path(app.home() / "models")), n_ctx=8192, n_threads=threads,
-                          seed=0, swa_full=True, verbose=False)
+                          seed=0, swa_full=True, flash_attn=True, verbose=False)  # as LlamaCppModel loads it
     loaded = time.perf_counter()
     ends: dict[int, float] = {}
     prompt_tokens: dict[int, int] = {}

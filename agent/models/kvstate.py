@@ -21,9 +21,10 @@ import numpy as np
 __all__ = ["KVStateStore", "model_fingerprint"]
 
 
-def model_fingerprint(path: Path, n_ctx: int) -> str:
-    """Size, head and tail of the GGUF plus the context size: changes whenever the weights or layout do."""
-    digest = hashlib.sha256(f"{path.stat().st_size}:{n_ctx}".encode())
+def model_fingerprint(path: Path, n_ctx: int, flash_attn: bool = False) -> str:
+    """Size, head and tail of the GGUF plus the context's size and attention kernel (flash attention lays the V
+    cache out differently): changes whenever the weights or the saved state's layout do."""
+    digest = hashlib.sha256(f"{path.stat().st_size}:{n_ctx}{':fa' if flash_attn else ''}".encode())
     with path.open("rb") as f:
         digest.update(f.read(1 << 20))
         f.seek(max(0, path.stat().st_size - (1 << 20)))
