@@ -6,7 +6,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from .feeds_records import FeedError, Rejection, RejectionTally, field_of
 from .feeds_stream import MAX_ROW_CHARS, TooDeep, Window, iter_array, iter_lines, iter_members
@@ -61,7 +61,6 @@ def read_json(text: str | TextIO, source: str) -> tuple[Records, list[Rejection]
         _not_a_feed(window.rest(), source)
     except TooDeep:
         raise FeedError(f"{source}: JSON nested too deeply to be a product feed") from None
-    raise AssertionError("unreachable")  # _not_a_feed always raises
 
 
 @dataclass
@@ -102,7 +101,7 @@ def _read_object(window: Window, source: str) -> tuple[Records, list[Rejection]]
     return rows.records, rows.rejections.result()
 
 
-def _not_a_feed(text: str, source: str) -> None:
+def _not_a_feed(text: str, source: str) -> NoReturn:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
