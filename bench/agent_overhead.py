@@ -1,12 +1,18 @@
 """Agent overhead on the embedded model: an agent turn vs raw llama-cpp-python producing the same tokens.
 
+The agent's model is built the way `python cli.py chat` builds it (`app.model_settings`: the shop's few-shot
+bank, grammar header and step preparer), except that no KV state is stored on disk, so both sides evaluate the
+same prompt tokens. `--no-preparer` measures the bare grammar protocol.
+
 (a) Every llama.cpp completion the agent makes in a turn is recorded (prompt tokens, number of generated
     tokens, stop strings); right after the turn the same completions are replayed on a second, raw
     `llama_cpp.Llama` of the same GGUF, which has seen the same prompts so its KV cache is in the same state.
     overhead_ratio = (agent wall time - time inside tools) / raw wall time, summed over all turns and rounds
     (overhead_ratio_with_tools keeps the tools' time in).
 (b) Over a 5-turn conversation, prefix_reuse = prompt tokens served from the KV cache / prompt tokens, from
-    the agent's own usage accounting, for turns 2-5.
+    the agent's own usage accounting, for turns 2-5 that come after a turn which reached the model (the
+    preparer composes the reply to "hi there" itself, so nothing is in the cache yet at turn 2; in the chat the
+    prefix's KV state stored on disk fills it, and bench/chat_latency.py measures that).
 
 Prints a final JSON line. Usage: python bench/agent_overhead.py [--model PATH.gguf] [--rounds 2]
 """
@@ -14,6 +20,7 @@ Prints a final JSON line. Usage: python bench/agent_overhead.py [--model PATH.gg
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import statistics
 import sys
@@ -25,10 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import llama_cpp  # noqa: E402
 
-from agent import Agent  # noqa: E402
+from agent import Agent, load_model  # noqa: E402
 from agent.models.embedded import embedded_model_path  # noqa: E402
-from agent.models.llama import LlamaCppModel  # noqa: E402
-from tools.resources import load_prompt_yaml, render_prompt  # noqa: E402
+from tools.resources import render_prompt  # noqa: E402
 from tools import app  # noqa: E402
 
 TURNS = [
@@ -70,26 +76,33 @@ def replay(raw: llama_cpp.Llama, calls: list[dict[str, Any]]) -> tuple[float, in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", help="a GGUF path (default: the embedded gemma-3-270m)")
+    app.add_model_args(parser)
     parser.add_argument("--rounds", type=int, default=2, help="times the 5-turn conversation is run")
-    parser.add_argument("--n-ctx", type=int, default=8192)
     parser.add_argument("--catalog", help="catalog dir (default: the demo catalog)")
     args = parser.parse_args()
+    if args.base_url or args.scripted:
+        parser.error("the overhead is measured against raw llama.cpp: name a GGUF with --model, or none")
 
     path = args.model or str(embedded_model_path(app.home() / "models"))
+    # As the chat builds it, without the KV state on disk (the raw side has none either).
+    settings = dataclasses.replace(app.model_settings(args), model=path, cache_dir=None)
     stores = app.open_deps(args.catalog)
-    registry, few_shot = app.build_registry(), load_prompt_yaml("fewshot.yaml")
+    registry = app.build_registry()
+    if settings.preparer is not None:  # its intent index loads once per launch (bench/chat_latency.py counts that)
+        settings.preparer.prepare([{"role": "user", "content": TURNS[0]}], [])
     system = render_prompt("system.md", shop_name="Benchmark shop", shopper_id="S001")
     agent_s = raw_s = tools_s = 0.0
     same = total = 0
     reuse_by_turn: list[list[float]] = [[] for _ in TURNS]
+    reuse_after: list[float] = []
     for _ in range(args.rounds):
-        model = LlamaCppModel(path, n_ctx=args.n_ctx, few_shot=few_shot)
+        model = load_model(settings)
         raw = llama_cpp.Llama(path, n_ctx=args.n_ctx, n_gpu_layers=model.llm.model_params.n_gpu_layers,
-                              seed=0, swa_full=True, flash_attn=model.llm.context_params.flash_attn_type > 0,
+                              n_threads=args.threads, seed=0, swa_full=True, flash_attn=model.llm.context_params.flash_attn_type > 0,
                               verbose=False)  # the same kernels: the ratio is the framework's own cost
         recorder = Recorder(model.llm)
         agent = Agent(model, registry, app.shop_context(stores, "S001"), system_prompt=system)
+        reached = False  # has any earlier turn run a completion (so a prefix is in the KV cache)?
         for i, text in enumerate(TURNS):
             recorder.calls.clear()
             t0 = time.perf_counter()
@@ -99,16 +112,20 @@ def main() -> None:
             r_s, r_same, r_total = replay(raw, recorder.calls)
             raw_s, same, total = raw_s + r_s, same + r_same, total + r_total
             usage = done.usage
-            reuse_by_turn[i].append(usage["cached_tokens"] / max(1, usage["prompt_tokens"]))
+            reuse = usage["cached_tokens"] / max(1, usage["prompt_tokens"])
+            reuse_by_turn[i].append(reuse)
+            if reached and usage["prompt_tokens"]:
+                reuse_after.append(reuse)
+            reached = reached or bool(recorder.calls)
             print(f"turn {i + 1}: agent {time.perf_counter() - t0 - r_s:.2f}s raw {r_s:.2f}s "
                   f"prompt {usage['prompt_tokens']} cached {usage['cached_tokens']}", file=sys.stderr)
-    later = [statistics.mean(v) for v in reuse_by_turn[1:]]
     print(json.dumps({
         "overhead_ratio": round((agent_s - tools_s) / raw_s, 4),
-        "overhead_ratio_with_tools": round(agent_s / raw_s, 4), "prefix_reuse": round(statistics.mean(later), 4),
+        "overhead_ratio_with_tools": round(agent_s / raw_s, 4),
+        "prefix_reuse": round(statistics.mean(reuse_after or [0.0]), 4),
         "prefix_reuse_by_turn": [round(statistics.mean(v), 4) for v in reuse_by_turn],
         "agent_s": round(agent_s, 2), "tools_s": round(tools_s, 2), "raw_s": round(raw_s, 2), "same_text_share": round(same / max(1, total), 3),
-        "completions": total, "rounds": args.rounds, "model": Path(path).name,
+        "completions": total, "rounds": args.rounds, "model": Path(path).name, "preparer": not args.no_preparer,
     }))
 
 
