@@ -98,8 +98,10 @@ def main() -> None:
     for _ in range(args.rounds):
         model = load_model(settings)
         raw = llama_cpp.Llama(path, n_ctx=args.n_ctx, n_gpu_layers=model.llm.model_params.n_gpu_layers,
-                              n_threads=args.threads, seed=0, swa_full=True, flash_attn=model.llm.context_params.flash_attn_type > 0,
-                              verbose=False)  # the same kernels: the ratio is the framework's own cost
+                              n_threads=model.llm.context_params.n_threads,
+                              n_threads_batch=model.llm.context_params.n_threads_batch, seed=0, swa_full=True,
+                              flash_attn=model.llm.context_params.flash_attn_type > 0,
+                              verbose=False)  # the same kernels and threads: the ratio is the framework's own cost
         recorder = Recorder(model.llm)
         agent = Agent(model, registry, app.shop_context(stores, "S001"), system_prompt=system)
         reached = False  # has any earlier turn run a completion (so a prefix is in the KV cache)?

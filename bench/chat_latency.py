@@ -102,10 +102,13 @@ def _raw(record: Path, threads: int | None) -> dict[str, Any]:
 
     from tools import app
     from agent.models.embedded import embedded_model_path
+    from agent.models.threads import default_threads
 
     calls = json.loads(record.read_text())
-    llm = llama_cpp.Llama(str(embedded_model_path(app.home() / "models")), n_ctx=8192, n_threads=threads,
-                          seed=0, swa_full=True, flash_attn=True, verbose=False)  # as LlamaCppModel loads it
+    gen_threads, batch_threads = (threads, threads) if threads else default_threads()
+    llm = llama_cpp.Llama(str(embedded_model_path(app.home() / "models")), n_ctx=8192, n_threads=gen_threads,
+                          n_threads_batch=batch_threads, seed=0, swa_full=True, flash_attn=True,
+                          verbose=False)  # as LlamaCppModel loads it
     loaded = time.perf_counter()
     ends: dict[int, float] = {}
     prompt_tokens: dict[int, int] = {}

@@ -119,7 +119,8 @@ def add_model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--scripted", metavar="FILE.json", help="a scripted model (deterministic test double)")
     g.add_argument("--n-gpu-layers", type=int, help="layers to offload (default: all when the build supports it)")
     g.add_argument("--n-ctx", type=int, default=8192, help="context window in tokens (default 8192)")
-    g.add_argument("--threads", type=int, help="CPU threads for llama.cpp")
+    g.add_argument("--threads", type=int,
+                   help="CPU threads for llama.cpp (default: one per physical core this process may use)")
     g.add_argument("--tool-protocol", choices=["auto", "native", "grammar"], default="auto",
                    help="how a local GGUF calls tools (default: from the GGUF's chat template)")
     g.add_argument("--no-preparer", action="store_true",

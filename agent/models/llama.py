@@ -22,6 +22,7 @@ from agent.models.interrupt import Interruptible
 from agent.models.kvstate import KVStateStore, model_fingerprint
 from agent.models.prepare import StepPlan, StepPreparer
 from agent.models.replies import guard_reply
+from agent.models.threads import default_threads
 from agent.models.toolparse import ToolTextParser
 
 __all__ = ["LlamaCppModel"]
@@ -62,15 +63,18 @@ class LlamaCppModel:
             raise ModelError(f"no GGUF model file at {path}")
         if n_gpu_layers is None:
             n_gpu_layers = -1 if llama_cpp.llama_supports_gpu_offload() else 0
+        threads, batch_threads = default_threads()
+        if n_threads is not None:  # the user's number serves both prompts and generation
+            threads = batch_threads = n_threads
         try:
             # swa_full: with the default small sliding-window cache (Gemma 3 and others), rewinding to a shared
             # prefix more than a window back "succeeds" but decodes from a wrong state (measured: greedy output
             # differed from a fresh run). The full-size cache keeps prefix reuse exact.
             # verbose=False still lets llama.cpp print a notice while making the context; keep the terminal clean.
             with suppress_stdout_stderr(disable=False):
-                self.llm = llama_cpp.Llama(str(path), n_ctx=n_ctx, n_gpu_layers=n_gpu_layers,
-                                           n_threads=n_threads, seed=seed, swa_full=True, flash_attn=flash_attn,
-                                           verbose=False)
+                self.llm = llama_cpp.Llama(str(path), n_ctx=n_ctx, n_gpu_layers=n_gpu_layers, n_threads=threads,
+                                           n_threads_batch=batch_threads, seed=seed, swa_full=True,
+                                           flash_attn=flash_attn, verbose=False)
         except Exception as e:  # llama_cpp raises ValueError/RuntimeError with little detail
             raise ModelError(f"llama.cpp could not load {path}: {e}") from e
         llama_cpp.llama_log_set(_to_logging, ctypes.c_void_p(0))
