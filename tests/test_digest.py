@@ -75,3 +75,17 @@ def test_a_product_on_sale_is_described_at_the_price_search_showed(shop_context)
                    if p.sale_price is not None and p.sale_price < p.price)
     line = product_line(json.loads(run(ctx, "get_product", product_id=on_sale.id)))
     assert f"${on_sale.effective_price:,.2f} (on sale from ${on_sale.price:,.2f})" in line
+
+
+def test_a_product_with_no_stock_is_described_as_out_of_stock(shop_context) -> None:
+    from tools.digest import product_line
+
+    ctx = shop_context("S001")
+    products = ctx.deps.catalog.get_many(ctx.deps.catalog.ids())
+    gone = next(p for p in products if p.stock == 0 and not p.in_stock)
+    record = json.loads(run(ctx, "get_product", product_id=gone.id))
+    assert record["available"] and not record["in_stock"]  # on sale, but none to sell: the case that was wrong
+    assert ", out of stock" in product_line(record)
+    there = next(p for p in products if p.stock and p.in_stock)
+    assert ", in stock" in product_line(json.loads(run(ctx, "get_product", product_id=there.id)))
+    assert "available on backorder" in product_line({**record, "in_stock": True, "backorder": True})

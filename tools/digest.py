@@ -58,7 +58,12 @@ def search_line(r: dict[str, Any]) -> str:
 
 
 def product_line(r: dict[str, Any]) -> str:
-    stock = "in stock" if r.get("available", r.get("in_stock")) else "out of stock"
+    # in_stock is whether it can be bought now (stock, or a backorder); "available" only says it is on sale
+    # at all (published, not discontinued), so a product with no stock is still "available".
+    if r.get("in_stock", r.get("available")):
+        stock = "available on backorder" if r.get("backorder") and r.get("stock") == 0 else "in stock"
+    else:
+        stock = "out of stock"
     attrs = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in list((r.get("attributes") or {}).items())[:12])
     rating = f", rated {r['rating']} from {r.get('review_count', 0)} reviews" if r.get("rating") is not None else ""
     # The price a shopper pays now (a sale's), as search results show it; the list price only beside it.
