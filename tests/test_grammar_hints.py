@@ -4,6 +4,7 @@ the plan that narrows the grammar (no model needed)."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -307,3 +308,79 @@ def test_a_question_asking_for_information_does_not_settle_on_a_tool_that_writes
     assert hints.read("how long does the remove take for P88?").likely == "get_product"
     plan = hints.prepare([{"role": "user", "content": "what's the remove policy on P88?"}], SPECS)
     assert plan.tool == "get_product" and plan.pins["get_product"] == {"product_id": ("P88",)}
+
+
+def test_a_named_product_is_read_as_the_labelled_lines_write_one_so_the_action_wins_over_its_words():
+    # The names' words ("french", "press") pull a line toward the search lines; masked as "N" it reads as an add.
+    vocab = ["cart", "add", "put", "n", "show", "my", "french", "press", "barista", "kettlewright", "kettles", "hello",
+             "london", "flight", "book"]
+
+    def embed(texts: list[str]) -> np.ndarray:
+        rows = np.array([[re.findall(r"[a-z]+", t.lower()).count(w) for w in vocab] for t in texts], float) + 1e-6
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+    hints = ShoppingHints(REGISTRY, IntentIndex({
+        "add_to_cart": ["put the n in my cart", "add n to my cart"],
+        "search_catalog": ["show me kettlewright barista french press coffee makers", "show me kettles"],
+        "none": ["hello"]}, embed, k=1))
+    assert hints._intents().nearest("Put the Kettlewright Barista French Press in my cart.") == "search_catalog"
+    line = {"role": "user", "content": "Put the Kettlewright Barista French Press in my cart."}
+    assert hints.read(line["content"]).likely == "search_catalog"  # the line as written
+    first = hints.prepare([line], SPECS)
+    assert first.tool == "search_catalog"
+    assert first.pins["search_catalog"]["query"] == ("Kettlewright Barista French Press",)
+    found = after(ToolCall("call_1", "search_catalog", '{"query": "Kettlewright Barista French Press"}'), {"results": [
+        {"id": "P0134", "brand": "Kettlewright", "title": "Kettlewright Barista French Press Coffee Maker"},
+        {"id": "P0153", "title": "Kettlewright Aroma Burr Grinder"}]})
+    second = hints.prepare([line, *found], SPECS)
+    # every name the line wrote is in the first item found: the add is made, "none" is not offered
+    assert second.tool == "add_to_cart" and second.required and second.pins["add_to_cart"]["product_id"] == ("P0134",)
+    loose = after(ToolCall("call_1", "search_catalog", '{"query": "Kettlewright Barista French Press"}'),
+                  {"results": [{"id": "P0153", "title": "Kettlewright Aroma Burr Grinder"}]})
+    assert not hints.prepare([line, *loose], SPECS).required  # a grinder is not the press: the model may stop
+    # a search by brand stays a search, and a line out of scope that names a place stays out of scope
+    assert "query" not in hints.prepare([{"role": "user", "content": "Show me Kettlewright kettles"}],
+                                        SPECS).pins["search_catalog"]
+    out = ShoppingHints(REGISTRY, IntentIndex({"add_to_cart": ["put the n in my cart"],
+                                               "none": ["hello", "book a flight to london"]}, embed, k=1))
+    assert out.prepare([{"role": "user", "content": "Book me a flight to London"}], SPECS).tool == "none"
+    # two items of the looked-up name: the one the list before showed comes first
+    kettles = [{"role": "user", "content": "show me kettles"},
+               *after(ToolCall("call_1", "search_catalog", '{"query": "kettles"}'), {"results": [
+                   {"id": "P0135", "title": "Steamline Kettle"},
+                   {"id": "P0129", "title": "Kettlewright Barista Kettle"}]}),
+               {"role": "assistant", "content": "I found 2."}]
+    both = after(ToolCall("call_2", "search_catalog", '{"query": "Kettlewright Barista"}'), {"results": [
+        {"id": "P0154", "title": "Kettlewright Barista Kettle, 1 L"},
+        {"id": "P0129", "title": "Kettlewright Barista Kettle"}]})
+    asked = {"role": "user", "content": "Put the Kettlewright Barista in my cart"}
+    assert hints.prepare([*kettles, asked, *both], SPECS).pins["add_to_cart"]["product_id"] == ("P0129",)
+
+
+def test_the_search_words_are_pinned_where_a_small_model_garbles_them():
+    hints = shop({"search_catalog": ["show me kettles", "show me phones"], "none": ["hello"]}, k=1)
+    plan = hints.prepare([{"role": "user", "content": "je cherche une gourde à moins de 30 €"}], SPECS)
+    assert plan.pins["search_catalog"]["query"] == ("water bottle",)  # the English words, not the French line
+    mats = [{"role": "user", "content": "show me yoga mats"},
+            *after(ToolCall("call_1", "search_catalog", '{"query": "yoga mats"}'), {"results": [{"id": "P0257"}]}),
+            {"role": "assistant", "content": "I found 1."}]
+    narrowed = hints.prepare([*mats, {"role": "user", "content": "Only the ones under $40, please."}], SPECS)
+    assert narrowed.pins["search_catalog"]["query"] == ("yoga mats",)
+    assert narrowed.pins["search_catalog"]["max_price"] == (40,)
+    fresh = hints.prepare([*mats, {"role": "user", "content": "kettles under $40"}], SPECS)
+    assert "query" not in fresh.pins["search_catalog"]  # a new kind of thing: the model writes its words
+
+
+@pytest.mark.parametrize("text, names, phrase", [
+    ("Put the Kettlewright Barista French Press in my cart.", ["Kettlewright Barista French Press"],
+     "Kettlewright Barista French Press"),
+    ("put the Ember & Bean coffee in my cart", ["Ember & Bean"], "Ember & Bean coffee"),
+    ("Write a description for the Hydrova 750 ml bottle", ["Hydrova"], "Hydrova 750 ml bottle"),
+    ("add 2 of the Brewhaus kettle", ["Brewhaus"], "Brewhaus kettle"),
+    ("a laptop with 32 GB of RAM", [], "laptop 32 GB RAM"),
+    ("Show me kettles", [], "kettles"),
+])
+def test_names_and_lookup_words_of_a_line(text, names, phrase):
+    from tools.references import lookup_phrase, names_in
+
+    assert names_in(text) == names and lookup_phrase(text) == phrase

@@ -14,50 +14,25 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Collection, Iterable
+from typing import Any, Callable, Collection, Iterable, get_origin
 
 import numpy as np
 
 from agent.models.prepare import NONE, StepPlan, ToolAid, aid_of
 from agent.tools import Tool
 from tools.resources import load_prompt_yaml
-from tools.catalog.query import parse_query
 from tools.constraints import Constraints, parse_constraints
 from tools.intents import IntentIndex, kept_embeddings
-from tools.addresses import ShippingWords, read_shipping
-from tools.copy_style import find_length, find_tone
-from tools.order_words import cancel_reason, order_ids
 from tools.lexicon import language, to_english
-from tools.references import Reference, lookup_phrase, resolve, shown_items
+from tools.line_values import LineValues, read_values, search_phrase, strip_ids, value_hints
+from tools.references import Reference, lookup_phrase, names_in, resolve, shown_items
 from tools.replies import compose_reply, names_no_kind
 from tools.sequels import leads_on, needs_first, sequel_plan
 
 __all__ = ["IntentIndex", "LineValues", "Reading", "ShoppingHints", "read_values", "search_phrase", "shown_ids",
            "summary_line", "value_hints"]
 
-# "product 42", "item P42", "P0042", "#42", "items 51 and 61", "products 3, 4 or 9".
-_ID_LIST = re.compile(r"(?i)\b(?:products?|items?|ids?)\s*#?\s*(p?\d+(?:\s*(?:,|and|or|&|vs\.?|versus)\s*"
-                      r"(?:(?:product|item)\s*)?#?\s*p?\d+)*)\b")
-# ASCII boundaries, not \b: in "把P0011加入购物车" the Chinese characters around the id are word characters too.
-_PID = re.compile(r"(?i)(?<![A-Za-z0-9_$.])(?:#\s*)?p\d+(?![A-Za-z0-9_])|(?<![A-Za-z0-9_$.])#\d+(?![A-Za-z0-9_])")
-_NUM_IN_LIST = re.compile(r"(?i)p?\d+")
-# A count the shopper states: "3 of", "5 x", "1 unit", "top 4", "3 alternatives", "quantity 2", "two of".
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                 "ten": 10, "a couple of": 2, "a pair of": 2, "a dozen": 12, "twelve": 12}
-_N = r"(\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
-_COUNT = re.compile(rf"(?i)\b(?:top|best)\s+{_N}\b|\b(?:add|buy|put|get|order|take)\s+(?:me\s+)?(\d{{1,2}})\s*(?:$|[,.!]|"
-                    r"\s+(?:to|in|into|please|pls|more)\b)|\b(?:quantity|qty)\s*(?:of\s*|[:=]\s*)?(\d{1,2})\b|"
-                    rf"(?<![\d.,$])\b{_N}\s*(?:x(?![\w-])|×|of\b|units?\b|pcs\b|pieces?\b|"
-                    r"more\b|alternatives?\b|options?\b|picks?\b|suggestions?\b|recommendations?\b|ideas?\b|"
-                    r"things\b|similar\b|others?\b|items?\s+like\b|products?\s+like\b)")
-# "in the groceries category", "browse the home decor section", "category: shoes": the shopper names a category.
-_CATEGORY = re.compile(r"(?i)\b(?:the|browse|your|in|from)\s+(?!(?:the|a|an|your|our|this|that|same|other|which|what)\b)"
-                       r"([a-z][a-z&'-]*(?:\s+[a-z&'-]+){0,2}?)\s+(?:category|section|department|aisle)\b|"
-                       r"\b(?:in\s+(?:the\s+)?category|category\s*(?::|=|named|called))\s*"
-                       r"\"?([a-z][a-z&'-]*(?:\s+(?!under|over|below|above|for|with|rated|only|please|pls)"
-                       r"[a-z&'-]+){0,2})\"?")
 # A line asking to find something ("show me …", "do you have …"), and one pointing at a shown item ("the
 # Kettlewright one"); a question asking which shown item is cheapest, best rated, … (no action asked with it).
 _ASKS_TO_FIND = re.compile(r"(?i)^\W*(?:(?:hi|hey|ok|okay|so|and|also|please|now)\W+)*(?:show|find|search|"
@@ -71,144 +46,6 @@ _ASKS_WHICH = re.compile(r"(?i)^\W*(?:(?:and|so|ok|okay|now)\W+)*(?:which|what(?
 _ASKS_ABOUT = re.compile(r"(?i)^\W*(?:(?:and|so|ok|okay|now|hi|hey)\W+)*(?:what(?:'s|\s+is|\s+are|\s+was|\s+were)|"
                          r"which|how\s+(?:long|much|many|big|heavy|good)|when|why|does|is\s+(?:it|there|this|that|"
                          r"the|item|product))\b")
-_SHIPPING_KINDS = ("street_address", "city", "region", "postal_code", "country", "shipping")
-_ORDER_KINDS = ("order_id", "cancel_reason")
-_NOT_CATEGORY = frozenset("same other this that whole entire a an the which what in of for from to at on".split())
-
-
-def _ids(text: str) -> list[str]:
-    found: list[tuple[int, str]] = []
-    for m in _ID_LIST.finditer(text):
-        found += [(m.start(1) + n.start(), n.group()) for n in _NUM_IN_LIST.finditer(m.group(1))]
-    found += [(m.start(), m.group()) for m in _PID.finditer(text)]
-    out: list[str] = []
-    for _, raw in sorted(found):
-        pid = raw.lstrip("#").strip().upper()
-        if pid not in out:
-            out.append(pid)
-    return out
-
-
-def _category(text: str) -> str | None:
-    for m in _CATEGORY.finditer(text):
-        words = (m.group(1) or m.group(2)).lower().split()
-        if words[0] not in _NOT_CATEGORY and words[-1] not in _NOT_CATEGORY:
-            return " ".join(words)
-    return None
-
-
-def _strip_ids(text: str) -> str:
-    return _PID.sub(" ", _ID_LIST.sub(" ", text))
-
-
-def _number(value: float | Decimal) -> str:
-    return str(int(value)) if float(value).is_integer() else str(float(value))
-
-
-# How shoppers open a request, and what trails it: neither is what they are looking for.
-_OPENER = re.compile(
-    r"(?i)^(?:(?:hi|hey|hello|ok|okay|so|well|please|pls)\b[,!.]?\s*)*(?:"
-    r"(?:i'?m\s+|i\s+am\s+|im\s+|am\s+)?(?:also\s+)?(?:looking|searching|shopping|hunting)\s+(?:for|to\s+buy)|"
-    r"(?:i'?m|i\s+am|im)\s+(?:interested\s+in|after|in\s+the\s+market\s+for)|"
-    r"i\s+(?:would|'d)\s+(?:like|love)(?:\s+to\s+(?:buy|get|find|see|order))?|"
-    r"(?:i\s+)?(?:really\s+)?(?:need|want)(?:\s+to\s+(?:buy|get|find|order))?|can\s+i\s+(?:get|have|buy|find)|"
-    r"(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:find|show|get|search\s+for|look\s+for|help\s+me\s+find)"
-    r"(?:\s+me)?|(?:please\s+)?(?:find|show|get|search\s+for|look\s+for|buy|order|add\s+to\s+my\s+list)(?:\s+me)?|"
-    r"(?:do|did)\s+you\s+(?:have|carry|sell|stock)|(?:is|are)\s+there|have\s+you\s+got|got|what|which)\b")
-_LEAD = re.compile(r"(?i)^(?:a|an|the|some|any|me|new|a\s+new|some\s+new|for|of)\b\s*")
-_TRAIL = re.compile(r"(?i)[\s,.;:!?]*(?:\b(?:and|with|at|for|please|pls|thanks|thank\s+you|for\s+me|nothing|no|"
-                    r"that\s+is|which\s+is|price|priced|have\s+you\s+got|do\s+you\s+have|do\s+you\s+sell|"
-                    r"you\s+have|you\s+sell)\b[\s,.;:!?]*)*$")
-
-
-def search_phrase(text: str) -> str:
-    """What the shopper is looking for, in their words: the line without its opener, ids, price and rating
-    phrases ("I'm looking for a laptop under $1000" -> "laptop"). A small model drops nouns ("case for my
-    iPhone 12" -> "iPhone 12"); this keeps them. A line in Spanish, French, German or Chinese gives its product
-    words in English, the catalog's language ("auriculares inalámbricos" -> "wireless headphones")."""
-    phrase = " ".join(parse_query(_strip_ids(text), [], []).text.split())
-    lang = language(text)
-    if lang != "en":
-        phrase = to_english(phrase, lang)
-    for _ in range(3):
-        shorter = _LEAD.sub("", _OPENER.sub("", phrase).strip(" ,.!?")).strip(" ,.!?")
-        if shorter == phrase:
-            break
-        phrase = shorter
-    return _TRAIL.sub("", phrase).strip(" ,.!?").replace('"', "").replace(";", ",")
-
-
-@dataclass(frozen=True)
-class LineValues:
-    """What a shopper line states, read deterministically: ids, price and rating bounds, a count, a category,
-    copy tone and length."""
-
-    ids: tuple[str, ...] = ()
-    max_price: float | None = None
-    min_price: float | None = None
-    min_rating: float | None = None
-    count: int | None = None
-    category: str | None = None
-    tone: str | None = None
-    length: str | None = None
-    shipping: ShippingWords = ShippingWords()
-    order_ids: tuple[str, ...] = ()
-    cancel_reason: str | None = None
-
-    def by_kind(self) -> dict[str, tuple[Any, ...]]:
-        """The values found, by the kind names tools declare in their ToolAid.values."""
-        out: dict[str, tuple[Any, ...]] = {"id": self.ids} if self.ids else {}
-        for kind in ("max_price", "min_price", "min_rating", "count", "category", "tone", "length"):
-            value = getattr(self, kind)
-            if value is not None:
-                out[kind] = (value,)
-        if self.order_ids:
-            out["order_id"] = self.order_ids
-        if self.cancel_reason:
-            out["cancel_reason"] = (self.cancel_reason,)
-        for kind in _SHIPPING_KINDS:  # an address's parts by their argument names; the speed as "shipping"
-            value = getattr(self.shipping, "speed" if kind == "shipping" else kind)
-            if value is not None:
-                out[kind] = (value,)
-        return out
-
-    @property
-    def has_bound(self) -> bool:
-        return any(v is not None for v in (self.max_price, self.min_price, self.min_rating))
-
-    def render(self) -> str:
-        """`ids "42", "P61"; max_price 80; min_rating 4.5; count 3`, or "-" when nothing was found."""
-        parts = ["ids " + ", ".join(f'"{i}"' for i in self.ids)] if self.ids else []
-        for key in ("max_price", "min_price", "min_rating"):  # the order search_catalog's grammar takes them in
-            value = getattr(self, key)
-            if value is not None:
-                parts.append(f"{key} {_number(value)}")
-        if self.count is not None:
-            parts.append(f"count {self.count}")
-        for key in ("category", "tone", "length"):
-            value = getattr(self, key)
-            if value:
-                parts.append(f'{key} "{value}"')
-        parts += [f'{kind} "{v[0]}"' for kind, v in self.by_kind().items() if kind in _SHIPPING_KINDS + _ORDER_KINDS]
-        return "; ".join(parts) or "-"
-
-
-def read_values(text: str) -> LineValues:
-    """The values a shopper line states (see LineValues)."""
-    rest = _strip_ids(text)
-    parsed = parse_constraints(rest)
-    count = _COUNT.search(rest)
-    said = next(g for g in count.groups() if g).lower() if count else None
-    return LineValues(ids=tuple(_ids(text)), max_price=parsed.max_price, min_price=parsed.min_price,
-                      min_rating=parsed.min_rating, count=int(_NUMBER_WORDS.get(said, said)) if said else None,
-                      category=_category(rest), tone=find_tone(rest), length=find_length(rest),
-                      shipping=read_shipping(text), order_ids=order_ids(text), cancel_reason=cancel_reason(text))
-
-
-def value_hints(text: str) -> str:
-    """The rendered values of a line (what the "Hints:" line starts with)."""
-    return read_values(text).render()
-
 
 @dataclass(frozen=True)
 class Reading:
@@ -300,25 +137,39 @@ class ShoppingHints:
                 pins[name][aid.text_arg] = found["text"]
             seen[name] = {arg: shown for arg, kind in aid.values.items() if kind == "id" and arg not in pins[name]}
             governed[name] = aid.governed - open_args
+        if user and lookup is None and likely in pins and self._aids[likely].text_arg:
+            self._pin_words(pins[likely], self._aids[likely].text_arg, reading, _content(user[-1]), messages)
         # The likely tool is taken as settled (the model may still answer without a tool): on the labelled dev
         # lines the 270M model's own choice, where it differed from this one, was never the better one.
         index = self._intents()
         settles = frozenset(index.labels) if index is not None else frozenset()
         return StepPlan(pins=pins, shown=seen, governed=governed, tool=likely, settles=settles, required=chain)
 
+    @staticmethod
+    def _pin_words(pins: dict[str, tuple[Any, ...]], arg: str, reading: Reading, text: str,
+                   messages: list[dict[str, Any]]) -> None:
+        """The search words, where the model cannot be trusted to write them: a line in another language gets
+        its product words in English (the 270M model copies the line, which an English catalog does not match);
+        a bound on what was just searched ("only the ones under $40") keeps the earlier search's words."""
+        if reading.phrase and language(text) != "en":
+            pins[arg] = (reading.phrase,)
+        elif reading.values.has_bound and not set(re.findall(r"[a-z]+", reading.phrase.lower())) - _REFINING:
+            earlier = [_arguments(tc).get(arg) for m in messages[:-1] if m.get("role") == "assistant"
+                       for tc in m.get("tool_calls") or []]
+            earlier = [q for q in earlier if isinstance(q, str) and q.strip()]
+            if earlier:
+                pins[arg] = (earlier[-1],)
+
     def _lookup(self, messages: list[dict[str, Any]], start: int | None) -> tuple[str, str] | None:
         """(search tool, words) when the line acts on a product by a name nothing shown matches."""
         if start is None:
             return None
         text = _content(messages[start])
-        likely = self.read(text).likely
+        likely = self._named_action(text)
         searches = [n for n, a in self._aids.items() if a.text_arg]
-        aid = self._aids.get(likely or "")
         # only a tool that needs an id to act (an optional one, like a return's items or what recommendations
         # are based on, has a default: "recommend something based on what I usually buy" names no product)
-        fields = self._tools[likely].args_model.model_fields if aid is not None else {}
-        if aid is None or not any(k == "id" and a not in aid.governed and a in fields and fields[a].is_required()
-                                  for a, k in aid.values.items()) or len(searches) != 1:
+        if not self._needs_id(likely) or len(searches) != 1:
             return None
         phrase = lookup_phrase(text)
         return (searches[0], phrase) if phrase else None
@@ -337,13 +188,19 @@ class ShoppingHints:
         if lookup is None or calls != [lookup[0]] or len(results) != 1:
             return StepPlan()
         found = _in_context(shown_items(results).last, shown_items(messages[:start]).last)
-        action = self.read(_content(messages[start])).likely or ""
+        action = self._named_action(_content(messages[start])) or ""
         aid = self._aids.get(action)
         if not found or aid is None:
             return StepPlan()
         values = {**self.read(_content(messages[start])).values.by_kind(), "id": (found[0].get("id"),)}
         pins = {action: {arg: values[kind] for arg, kind in aid.values.items() if kind in values}}
-        return StepPlan(pins=pins, governed={action: aid.governed}, tool=action)
+        # The item found carries every name the line wrote ("Kettlewright Barista French Press"): the call the
+        # line asked for is made, not left to a small model that tends to stop at the list. A looser match may
+        # still be taken by the model, or it says what it found.
+        title = f"{found[0].get('brand') or ''} {found[0].get('title') or ''}".lower()
+        names = names_in(_content(messages[start]))
+        named = bool(names) and all(w in title for name in names for w in name.lower().split() if w != "&")
+        return StepPlan(pins=pins, governed={action: aid.governed}, tool=action, required=named)
 
     def reference(self, messages: list[dict[str, Any]]) -> Reference | None:
         """What the last user line refers to among the items the conversation showed before it (None: nothing,
@@ -385,7 +242,7 @@ class ShoppingHints:
 
     def constraints(self, text: str) -> Constraints:
         """The line's price, rating and stock constraints, typed (ids left out): what the hints line shows."""
-        return parse_constraints(_strip_ids(text))
+        return parse_constraints(strip_ids(text))
 
     def open_arguments(self, text: str) -> frozenset[str]:
         """Governed arguments to leave open for this line rather than drop: when it names an amount of money
@@ -410,6 +267,44 @@ class ShoppingHints:
             return None
         # The labelled lines are English: a line in another language is compared by its English words.
         return index.nearest(to_english(text), self._among(text, index, bool(values.ids)))
+
+    def _named_action(self, text: str) -> str | None:
+        """The likely tool of a line that names a product nothing shown matches, read with the name masked.
+        "put the Kettlewright Barista French Press in my cart": the name's words outweigh the action's in the
+        embedding; the labelled lines write a product as "N" (masked ids), so the line is read so too. Only a
+        search or a look at state gives way, and only to an action on a product ("show me Kettlewright kettles"
+        stays a search, "ship my order to 9 Oak Ave, Portland" an address change, "a flight to London" none)."""
+        reading, index = self.read(text), self._intents()
+        likely = reading.likely
+        tool = self._tools.get(likely or "")
+        aid = self._aids.get(likely or "")
+        gives_way = tool is not None and (bool(aid and aid.text_arg) or not tool.writes and not any(
+            f.is_required() for f in tool.args_model.model_fields.values()))
+        if index is None or not gives_way or reading.values.ids or _ASKS_TO_FIND.search(text) or \
+                language(text) != "en":
+            return likely
+        masked = text
+        for name in names_in(text):
+            masked = masked.replace(name, "N")
+        asks = [w for w in re.findall(r"[A-Za-z]+", masked) if w != "N"]  # "Merry Christmas!" asks nothing
+        if masked == text or len(asks) < 2:
+            return likely
+        acting = index.nearest(masked, self._among(masked, index, False))
+        return acting if self._needs_id(acting) and not self._takes_many(acting) else likely
+
+    def _takes_many(self, name: str | None) -> bool:
+        """Whether the tool's product argument is a list (a comparison): one looked-up name cannot fill it."""
+        aid, tool = self._aids.get(name or ""), self._tools.get(name or "")
+        fields = tool.args_model.model_fields if tool is not None else {}
+        return aid is not None and any(k == "id" and a in fields and get_origin(fields[a].annotation) in (list, tuple)
+                                       for a, k in aid.values.items())
+
+    def _needs_id(self, name: str | None) -> bool:
+        """Whether the tool cannot act without a product id (a lookup comes first when none is shown)."""
+        aid = self._aids.get(name or "")
+        fields = self._tools[name].args_model.model_fields if aid is not None and name in self._tools else {}
+        return any(k == "id" and a not in aid.governed and a in fields and fields[a].is_required()
+                   for a, k in (aid.values.items() if aid is not None else ()))
 
     def _among(self, text: str, index: IntentIndex, ids: bool) -> set[str] | None:
         """The tools a line's labelled neighbours may vote for (None: all): those taking ids when it names or
@@ -451,6 +346,19 @@ class ShoppingHints:
         return self._index or None
 
 
+# The words of a line that narrows what was just shown ("only the ones under $40", "just those, max $20").
+_REFINING = frozenset("only just the ones one those these them of show me any please ok okay then and now what "
+                      "about how cheaper lower less".split())
+
+
+def _arguments(call: dict[str, Any]) -> dict[str, Any]:
+    try:
+        args = json.loads(call.get("function", {}).get("arguments") or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return args if isinstance(args, dict) else {}
+
+
 def _in_context(found: list[dict[str, Any]], before: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The looked-up items, those of a category the conversation was just browsing first ("the Brewhaus Crema"
     after gooseneck kettles is the kettle, not the espresso machine of the same name)."""
@@ -462,8 +370,10 @@ def _in_context(found: list[dict[str, Any]], before: list[dict[str, Any]]) -> li
         for w in words(item):
             counts[w] = counts.get(w, 0) + 1
     kind = {w for w, n in counts.items() if 2 * n >= len(before)} if len(before) >= 2 else set()
-    # a stable sort: among items as close to that kind, the search's own order stays
-    return sorted(found, key=lambda i: -len(words(i) & kind)) if kind else found
+    seen = {item.get("id") for item in before}
+    # a stable sort: an item the list just showed first (two Brewhaus Crema kettles, one of them shown), then
+    # those closest to that kind; among items as close, the search's own order stays
+    return sorted(found, key=lambda i: (i.get("id") not in seen, -len(words(i) & kind)))
 
 
 def summary_line(aid: ToolAid | None, result: str) -> str:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Reference", "Shown", "lookup_phrase", "resolve", "shown_items"]
+__all__ = ["Reference", "Shown", "lookup_phrase", "names_in", "resolve", "shown_items"]
 
 _LISTS = ("results", "recommendations", "products", "lines", "purchases", "views", "cart", "alternatives")
 _ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
@@ -170,15 +170,44 @@ def _by_name(text: str, items: list[dict[str, Any]], ranked: list[str | None]) -
 
 _ACTION = frozenset("put add remove delete drop cart basket into onto buy order purchase want need get please two three "
                     "four five six ten couple few several reviewers reviewer think thinks say says said people "
-                    "customers buyers opinion opinions".split())
+                    "customers buyers opinion opinions write description describe".split())
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&'-]*|&")
+# A number that is part of a name or spec ("750 ml", "32 GB", "15.6-inch"), not a quantity ("2 of them").
+_UNIT = re.compile(r"(?i)(?:ml|l|cl|oz|fl|g|kg|lb|lbs|mm|cm|m|in|inch|inches|gb|tb|mb|mah|w|v|hz|mp|pack|pcs|"
+                   r"count|ct|cup|cups|piece|pieces|litre|liter|litres|liters)\Z")
 
 
 def lookup_phrase(text: str) -> str:
     """The words of an action line that name a product ("put the Ember & Bean coffee in my cart" -> "Ember &
-    Bean coffee"), or "" when it names none ("add it to my cart")."""
-    words = [w for w in _TOKEN.findall(text) if w.lower() not in _COMMON and w.lower() not in _ACTION
-             and not w.isdigit()]
+    Bean coffee"; "the Hydrova 750 ml bottle" keeps its size), or "" when it names none ("add it to my cart")."""
+    tokens = _TOKEN.findall(text)
+    words = [w for i, w in enumerate(tokens) if w.lower() not in _COMMON and w.lower() not in _ACTION
+             and (not w.isdigit() or (i + 1 < len(tokens) and _UNIT.match(tokens[i + 1])))]
     while words and words[0] == "&":
         words.pop(0)
-    return " ".join(words) if any(w != "&" for w in words) else ""
+    return " ".join(words) if any(w != "&" and not w.isdigit() for w in words) else ""
+
+
+_CAPITAL = re.compile(r"[A-Z][a-z][\w'-]*\Z")  # "Kettlewright", "Aria": a proper name; "GB", "USB-C" are not
+_NO_NAME = frozenset("I I'm I'd I'll I've Hi Hey Hello Ok Okay Please Thanks Thank The A An Can Could Would Will "
+                     "What Which How Is Are Do Does Show Tell Put Add Write Find Get Buy".split())
+
+
+def names_in(text: str) -> list[str]:
+    """The proper names a line writes (runs of capitalised words, joined by "&": "Kettlewright Barista French
+    Press", "Ember & Bean"); a capitalised first word counts only when a second one follows it."""
+    tokens = list(_TOKEN.finditer(text))
+    names, i = [], 0
+    while i < len(tokens):
+        word = tokens[i].group()
+        if _CAPITAL.match(word) and word not in _NO_NAME:
+            j = i
+            while j + 1 < len(tokens) and (_CAPITAL.match(tokens[j + 1].group()) or (
+                    tokens[j + 1].group() == "&" and j + 2 < len(tokens) and _CAPITAL.match(tokens[j + 2].group()))):
+                j += 1
+            if i > 0 or j > i:
+                names.append(text[tokens[i].start():tokens[j].end()])
+            i = j + 1
+        else:
+            i += 1
+    return names
