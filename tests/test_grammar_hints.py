@@ -377,6 +377,7 @@ def test_the_search_words_are_pinned_where_a_small_model_garbles_them():
     ("put the Ember & Bean coffee in my cart", ["Ember & Bean"], "Ember & Bean coffee"),
     ("Write a description for the Hydrova 750 ml bottle", ["Hydrova"], "Hydrova 750 ml bottle"),
     ("add 2 of the Brewhaus kettle", ["Brewhaus"], "Brewhaus kettle"),
+    ("the Ember & Bean coffee, 2 in my cart", ["Ember & Bean"], "Ember & Bean coffee"),
     ("a laptop with 32 GB of RAM", [], "laptop 32 GB RAM"),
     ("Show me kettles", [], "kettles"),
 ])

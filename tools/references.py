@@ -172,8 +172,8 @@ _ACTION = frozenset("put add remove delete drop cart basket into onto buy order 
                     "four five six ten couple few several reviewers reviewer think thinks say says said people "
                     "customers buyers opinion opinions write description describe".split())
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&'-]*|&")
-# A number that is part of a name or spec ("750 ml", "32 GB", "15.6-inch"), not a quantity ("2 of them").
-_UNIT = re.compile(r"(?i)(?:ml|l|cl|oz|fl|g|kg|lb|lbs|mm|cm|m|in|inch|inches|gb|tb|mb|mah|w|v|hz|mp|pack|pcs|"
+# A number that is part of a name or spec ("750 ml", "32 GB"), not a quantity ("2 of them", "2 in my cart").
+_UNIT = re.compile(r"(?i)(?:ml|l|cl|oz|fl|g|kg|lb|lbs|mm|cm|m|inch|inches|gb|tb|mb|mah|w|v|hz|mp|pack|pcs|"
                    r"count|ct|cup|cups|piece|pieces|litre|liter|litres|liters)\Z")
 
 
