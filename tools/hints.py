@@ -75,6 +75,7 @@ class ShoppingHints:
         self._aids = {name: aid for name, t in self._tools.items() if (aid := aid_of(t)) is not None}
         self._index = index
         self._cache: dict[str, Reading] = {}
+        self._named: dict[str, str | None] = {}  # _named_action's answers (it embeds the masked line)
 
     # --- the StepPreparer protocol ---------------------------------------------------------------
 
@@ -234,6 +235,7 @@ class ShoppingHints:
                 likely in self._finders() and names_no_kind(search_phrase(text))
             if len(self._cache) > 4096:
                 self._cache.clear()
+                self._named.clear()
             self._cache[text] = Reading(values, likely, phrase, vague)
         return self._cache[text]
 
@@ -273,7 +275,13 @@ class ShoppingHints:
         "put the Kettlewright Barista French Press in my cart": the name's words outweigh the action's in the
         embedding; the labelled lines write a product as "N" (masked ids), so the line is read so too. Only a
         search or a look at state gives way, and only to an action on a product ("show me Kettlewright kettles"
-        stays a search, "ship my order to 9 Oak Ave, Portland" an address change, "a flight to London" none)."""
+        stays a search, "ship my order to 9 Oak Ave, Portland" an address change, "a flight to London" none).
+        Cached: every step of a turn asks again, and the answer costs an embedding."""
+        if text not in self._named:
+            self._named[text] = self._read_named(text)
+        return self._named[text]
+
+    def _read_named(self, text: str) -> str | None:
         reading, index = self.read(text), self._intents()
         likely = reading.likely
         tool = self._tools.get(likely or "")
