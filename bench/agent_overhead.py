@@ -7,6 +7,10 @@ same prompt tokens. `--no-preparer` measures the bare grammar protocol.
 (a) Every llama.cpp completion the agent makes in a turn is recorded (prompt tokens, number of generated
     tokens, stop strings); right after the turn the same completions are replayed on a second, raw
     `llama_cpp.Llama` of the same GGUF, which has seen the same prompts so its KV cache is in the same state.
+    Each raw completion runs on a thread of its own, as the agent's do: llama.cpp's CPU kernels use OpenMP,
+    whose barriers spin less once a process holds more pool threads than cores, and a pool lives as long as
+    the thread that opened it, so a raw side on the main thread slowed the agent's two-thread decoding by ~10%
+    (800-token prompts, 2 cores, 2026-12-03: 3.6 s alone on either thread, 3.9-4.0 s after the main thread ran one).
     overhead_ratio = (agent wall time - time inside tools) / raw wall time, summed over all turns and rounds
     (overhead_ratio_with_tools keeps the tools' time in).
 (b) Over a 5-turn conversation, prefix_reuse = prompt tokens served from the KV cache / prompt tokens, from
@@ -24,6 +28,7 @@ import dataclasses
 import json
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -68,9 +73,14 @@ def replay(raw: llama_cpp.Llama, calls: list[dict[str, Any]]) -> tuple[float, in
         n = max(1, len(raw.tokenize(call["text"].encode(), add_bos=False)))
         kwargs = call["kwargs"]
         # No grammar here: a plain greedy completion of the same length is the floor we compare against.
-        out = raw.create_completion(call["prompt"], max_tokens=n, temperature=0.0, seed=kwargs.get("seed", 0),
-                                    stop=kwargs.get("stop") or [])
-        same += out["choices"][0]["text"] == call["text"]
+        out: list[Any] = []
+        worker = threading.Thread(target=lambda: out.append(raw.create_completion(
+            call["prompt"], max_tokens=n, temperature=0.0, seed=kwargs.get("seed", 0), stop=kwargs.get("stop") or [])))
+        worker.start()
+        worker.join()
+        if not out:
+            raise RuntimeError("the raw completion failed (its traceback is above)")
+        same += out[0]["choices"][0]["text"] == call["text"]
     return time.perf_counter() - started, same, len(calls)
 
 
