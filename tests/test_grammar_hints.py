@@ -281,6 +281,24 @@ def test_the_labelled_lines_embeddings_are_kept_for_the_next_process(tmp_path):
     assert calls == [2, 1, 2]  # other lines: embedded again
 
 
+def test_known_lines_are_embedded_with_the_labelled_ones_and_read_alike():
+    calls: list[list[str]] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return bag_of_words(texts)
+
+    labelled = {"add_to_cart": ["add N to cart"], "view_cart": ["show my cart"], "none": ["hello"]}
+    known = ["add P12 to my cart", "show my cart", "hello there"]
+    hints = ShoppingHints(REGISTRY, IntentIndex(labelled, counting, known=known))
+    plain = ShoppingHints(REGISTRY, IntentIndex(labelled, bag_of_words))
+    # One batch: the labelled lines, then the known lines not among them, masked.
+    assert calls == [["add N to cart", "show my cart", "hello", "add N to my cart", "hello there"]]
+    assert [hints.note(line) for line in known] == [plain.note(line) for line in known]
+    assert len(calls) == 1  # the known lines were not embedded again
+    assert hints.note("show my basket") == plain.note("show my basket") and calls[1:] == [["show my basket"]]
+
+
 @pytest.mark.parametrize("line, vague", [
     ("I need a gift.", True), ("something nice for my mum's birthday", True), ("find me the best one", True),
     ("a gift card", False), ("I need a gift for my mom, she loves gardening", False), ("I need a kettle", False),

@@ -185,7 +185,8 @@ def step_preparer() -> Any:
     """The shop's StepPreparer (tools/hints.py) over its tools: one shared instance, its index built on first use."""
     from tools.hints import ShoppingHints
 
-    return ShoppingHints(build_registry(), cache_dir=lambda: home() / "models" / "intents")
+    return ShoppingHints(build_registry(), cache_dir=lambda: home() / "models" / "intents",
+                         known_lines=[example["user"] for example in load_prompt_yaml("fewshot.yaml")])
 
 
 def progress_bars(console: Any, threshold: int = PROGRESS_THRESHOLD) -> ProgressFactory:

@@ -67,9 +67,11 @@ class ShoppingHints:
     summarizes = True
 
     def __init__(self, tools: Iterable[Tool], index: IntentIndex | None = None,
-                 cache_dir: Callable[[], Path] | None = None) -> None:
+                 cache_dir: Callable[[], Path] | None = None, known_lines: Iterable[str] = ()) -> None:
         """`cache_dir()`: where the labelled lines' embeddings are kept between processes (none: not kept); asked
-        when the index is first built, so the application's home is read then."""
+        when the index is first built, so the application's home is read then. `known_lines`: lines every
+        prompt shows (the few-shot bank's users), embedded with the labelled ones when the index is built."""
+        self._known_lines = [to_english(line) for line in known_lines]
         self._tools = {t.name: t for t in tools}
         self._cache_dir = cache_dir
         self._aids = {name: aid for name, t in self._tools.items() if (aid := aid_of(t)) is not None}
@@ -348,7 +350,7 @@ class ShoppingHints:
                 embedder = MiniLMEmbedding()
                 embed = embedder.embed if self._cache_dir is None else \
                     kept_embeddings(embedder.embed, self._cache_dir(), embedder.embedder_id)
-                self._index = IntentIndex(load_prompt_yaml("intents.yaml"), embed)
+                self._index = IntentIndex(load_prompt_yaml("intents.yaml"), embed, known=self._known_lines)
             except EmbedderUnavailable:  # values alone still help; the tool is then the model's own choice
                 self._index = False  # type: ignore[assignment]
         return self._index or None

@@ -7,7 +7,7 @@ import hashlib
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Callable, Collection, Iterable
 
 import numpy as np
 
@@ -21,16 +21,27 @@ class IntentIndex:
     sides: the embedding should see "compare N and N", not which ids happen to be alike."""
 
     def __init__(self, labelled: dict[str, list[str]], embed: Callable[[list[str]], np.ndarray], k: int = 7,
-                 same: float = 0.95) -> None:
+                 same: float = 0.95, known: Iterable[str] = ()) -> None:
+        """`known`: lines that will be asked about (the few-shot bank's), embedded in the labelled lines' batch
+        (kept on disk with it): one onnxruntime run instead of one per line, 0.35 s at the first turn."""
         self.labels = [tool for tool, lines in labelled.items() for _ in lines]
         self._embed, self.k, self.same = embed, k, same
-        self._vectors = embed([_MASK.sub("N", line) for lines in labelled.values() for line in lines])
+        masked = [_MASK.sub("N", line) for lines in labelled.values() for line in lines]
+        extra = list(dict.fromkeys(m for line in known if (m := _MASK.sub("N", line)) not in masked))
+        vectors = embed(masked + extra)
+        self._vectors = vectors[: len(masked)]
+        self._known = dict(zip(masked + extra, vectors))
+
+    def _vector(self, text: str) -> np.ndarray:
+        masked = _MASK.sub("N", text)
+        known = self._known.get(masked)
+        return known if known is not None else self._embed([masked])[0]
 
     def nearest(self, text: str, among: Collection[str] | None = None) -> str:
         """The tool the k nearest lines vote for (weights: similarity to the 4th power, so close lines count far
         more than loose ones); a line that all but repeats a labelled one takes its label. With `among`, only
         lines labelled with one of those tools vote."""
-        sims = self._vectors @ self._embed([_MASK.sub("N", text)])[0]
+        sims = self._vectors @ self._vector(text)
         if among is not None:
             sims = np.where([label in among for label in self.labels], sims, -np.inf)
         order = np.argsort(-sims)[: self.k]
