@@ -12,7 +12,10 @@ same prompt tokens. `--no-preparer` measures the bare grammar protocol.
     the thread that opened it, so a raw side on the main thread slowed the agent's two-thread decoding by ~10%
     (800-token prompts, 2 cores, 2026-12-03: 3.6 s alone on either thread, 3.9-4.0 s after the main thread ran one).
     overhead_ratio = (agent wall time - time inside tools) / raw wall time, summed over all turns and rounds
-    (overhead_ratio_with_tools keeps the tools' time in).
+    (overhead_ratio_with_tools keeps the tools' time in). The order alternates: in every second round the raw
+    side replays the previous round's completions of a turn *before* the agent's turn (greedy decoding
+    repeats them; checked, and replayed after the turn where not), so the host's drift in speed (±30% over
+    minutes here) does not always fall on the same side.
 (b) Over a 5-turn conversation, prefix_reuse = prompt tokens served from the KV cache / prompt tokens, from
     the agent's own usage accounting, for turns 2-5 that come after a turn which reached the model (the
     preparer composes the reply to "hi there" itself, so nothing is in the cache yet at turn 2; in the chat the
@@ -84,6 +87,10 @@ def replay(raw: llama_cpp.Llama, calls: list[dict[str, Any]]) -> tuple[float, in
     return time.perf_counter() - started, same, len(calls)
 
 
+def _same_calls(before: list[dict[str, Any]], now: list[dict[str, Any]]) -> bool:
+    return [(c["prompt"], c["text"]) for c in before] == [(c["prompt"], c["text"]) for c in now]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     app.add_model_args(parser)
@@ -105,7 +112,9 @@ def main() -> None:
     same = total = 0
     reuse_by_turn: list[list[float]] = [[] for _ in TURNS]
     reuse_after: list[float] = []
-    for _ in range(args.rounds):
+    previous: list[list[dict[str, Any]]] = [[] for _ in TURNS]  # each turn's completions in the last round
+    first_raw = 0  # turns whose replay ran before the agent's turn
+    for round_no in range(args.rounds):
         model = load_model(settings)
         raw = llama_cpp.Llama(path, n_ctx=args.n_ctx, n_gpu_layers=model.llm.model_params.n_gpu_layers,
                               n_threads=model.llm.context_params.n_threads,
@@ -117,11 +126,22 @@ def main() -> None:
         reached = False  # has any earlier turn run a completion (so a prefix is in the KV cache)?
         for i, text in enumerate(TURNS):
             recorder.calls.clear()
+            ahead = round_no % 2 == 1  # this round, the raw side goes first
+            if ahead:
+                r_s, r_same, r_total = replay(raw, previous[i])
             t0 = time.perf_counter()
             done = [e for e in agent.run(text)][-1]
-            agent_s += time.perf_counter() - t0
+            a_s = time.perf_counter() - t0
+            agent_s += a_s
             tools_s += done.timings.get("tools_s", 0.0)  # the tools' own work is not agent overhead
-            r_s, r_same, r_total = replay(raw, recorder.calls)
+            if not ahead:
+                r_s, r_same, r_total = replay(raw, recorder.calls)
+            elif _same_calls(previous[i], recorder.calls):
+                first_raw += 1
+            else:
+                raise SystemExit(f"turn {i + 1} asked for other completions than in the round before: the raw "
+                                 "side, which replayed those first, no longer has the agent's KV cache")
+            previous[i] = list(recorder.calls)
             raw_s, same, total = raw_s + r_s, same + r_same, total + r_total
             usage = done.usage
             reuse = usage["cached_tokens"] / max(1, usage["prompt_tokens"])
@@ -129,7 +149,7 @@ def main() -> None:
             if reached and usage["prompt_tokens"]:
                 reuse_after.append(reuse)
             reached = reached or bool(recorder.calls)
-            print(f"turn {i + 1}: agent {time.perf_counter() - t0 - r_s:.2f}s raw {r_s:.2f}s "
+            print(f"turn {i + 1}: agent {a_s:.2f}s raw {r_s:.2f}s{' (raw first)' if ahead else ''} "
                   f"prompt {usage['prompt_tokens']} cached {usage['cached_tokens']}", file=sys.stderr)
     print(json.dumps({
         "overhead_ratio": round((agent_s - tools_s) / raw_s, 4),
@@ -137,7 +157,7 @@ def main() -> None:
         "prefix_reuse": round(statistics.mean(reuse_after or [0.0]), 4),
         "prefix_reuse_by_turn": [round(statistics.mean(v), 4) for v in reuse_by_turn],
         "agent_s": round(agent_s, 2), "tools_s": round(tools_s, 2), "raw_s": round(raw_s, 2), "same_text_share": round(same / max(1, total), 3),
-        "completions": total, "rounds": args.rounds, "model": Path(path).name, "preparer": not args.no_preparer,
+        "completions": total, "rounds": args.rounds, "raw_first_turns": first_raw, "model": Path(path).name, "preparer": not args.no_preparer,
     }))
 
 
