@@ -14,7 +14,7 @@ same prompt tokens. `--no-preparer` measures the bare grammar protocol.
     overhead_ratio = (agent wall time - time inside tools) / raw wall time, summed over all turns and rounds
     (overhead_ratio_with_tools keeps the tools' time in). The order alternates: in every second round the raw
     side replays the previous round's completions of a turn *before* the agent's turn (greedy decoding
-    repeats them; checked, and replayed after the turn where not), so the host's drift in speed (±30% over
+    repeats them; checked, and the run stops where it did not), so the host's drift in speed (±30% over
     minutes here) does not always fall on the same side.
 (b) Over a 5-turn conversation, prefix_reuse = prompt tokens served from the KV cache / prompt tokens, from
     the agent's own usage accounting, for turns 2-5 that come after a turn which reached the model (the
