@@ -264,41 +264,6 @@ def test_a_product_named_but_not_shown_is_looked_up_then_acted_on():
     assert hints.prepare([{"role": "user", "content": "add it to my cart"}], SPECS).tool == "add_to_cart"
 
 
-def test_the_labelled_lines_embeddings_are_kept_for_the_next_process(tmp_path):
-    calls: list[int] = []
-
-    def counting(texts: list[str]) -> np.ndarray:
-        calls.append(len(texts))
-        return bag_of_words(texts)
-
-    from tools.intents import kept_embeddings as _kept
-
-    first = IntentIndex({"view_cart": ["show my cart"], "none": ["hello"]}, _kept(counting, tmp_path, "m"))
-    again = IntentIndex({"view_cart": ["show my cart"], "none": ["hello"]}, _kept(counting, tmp_path, "m"))
-    assert calls == [2] and np.allclose(first._vectors, again._vectors)  # the second index read them from disk
-    assert again.nearest("show my cart please") == "view_cart" and calls == [2, 1]  # queries are embedded live
-    IntentIndex({"view_cart": ["show my basket"], "none": ["hello"]}, _kept(counting, tmp_path, "m"))
-    assert calls == [2, 1, 2]  # other lines: embedded again
-
-
-def test_known_lines_are_embedded_with_the_labelled_ones_and_read_alike():
-    calls: list[list[str]] = []
-
-    def counting(texts: list[str]) -> np.ndarray:
-        calls.append(list(texts))
-        return bag_of_words(texts)
-
-    labelled = {"add_to_cart": ["add N to cart"], "view_cart": ["show my cart"], "none": ["hello"]}
-    known = ["add P12 to my cart", "show my cart", "hello there"]
-    hints = ShoppingHints(REGISTRY, IntentIndex(labelled, counting, known=known))
-    plain = ShoppingHints(REGISTRY, IntentIndex(labelled, bag_of_words))
-    # One batch: the labelled lines, then the known lines not among them, masked.
-    assert calls == [["add N to cart", "show my cart", "hello", "add N to my cart", "hello there"]]
-    assert [hints.note(line) for line in known] == [plain.note(line) for line in known]
-    assert len(calls) == 1  # the known lines were not embedded again
-    assert hints.note("show my basket") == plain.note("show my basket") and calls[1:] == [["show my basket"]]
-
-
 @pytest.mark.parametrize("line, vague", [
     ("I need a gift.", True), ("something nice for my mum's birthday", True), ("find me the best one", True),
     ("a gift card", False), ("I need a gift for my mom, she loves gardening", False), ("I need a kettle", False),
